@@ -1,0 +1,17 @@
+// The command tree of `llmmlnet`. Each subcommand lives in Commands/ and is registered here.
+using System.CommandLine;
+using LlmMlNet.Cli.Commands;
+
+namespace LlmMlNet.Cli;
+
+/// <summary>Builds the `llmmlnet` command tree.</summary>
+public static class CliApp
+{
+    /// <summary>The root command with every subcommand registered; `--help` and `--version` come with it.</summary>
+    public static RootCommand BuildRootCommand()
+    {
+        var root = new RootCommand("llmmlnet: pre-train, fine-tune and run transformer language models for ML.NET, on the CPU.");
+        root.Subcommands.Add(DemoCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,22 @@
+// The registry of benchmark suites, chosen by name on the command line.
+namespace LlmMlNet.Benchmarks;
+
+/// <summary>Dispatches `dotnet run -- NAME` to a benchmark suite.</summary>
+public static class BenchmarkSuites
+{
+    private static readonly Dictionary<string, (string Description, Func<string[], int> Run)> Suites = new(StringComparer.OrdinalIgnoreCase)
+    {
+    };
+
+    /// <summary>Runs the suite named by the first argument, or lists the suites.</summary>
+    public static int Run(string[] args)
+    {
+        if (args.Length == 0 || !Suites.TryGetValue(args[0], out var suite))
+        {
+            Console.WriteLine("usage: LlmMlNet.Benchmarks <suite> [options]");
+            foreach (var (name, (description, _)) in Suites) Console.WriteLine($"  {name,-14} {description}");
+            return args.Length == 0 ? 0 : 1;
+        }
+        return suite.Run(args[1..]);
+    }
+}
