@@ -3,6 +3,7 @@
 // K blocks (kc, B packed once per block) -> row blocks (mc, A packed) -> NR panels -> MR panels -> kernel.
 // Deliberately never splits K across threads: every C element is summed in the same order for any
 // thread count, so results are bit-identical whatever EngineSettings.Threads is.
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace LlmMlNet.Tensors;
@@ -73,7 +74,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         {
             var row = new Span<float>(c + (nint)i * ldc, n);
             if (beta == 0f) row.Clear();
-            else if (beta != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+            else if (beta != 1f) TensorPrimitives.Multiply(row, beta, row);
         }
     }
 
@@ -146,10 +147,15 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         TKernel.Multiply(kc, panelA, panelB, bStride, edge, nr, 1f, 0f);
         for (int r = 0; r < rows; r++)
         {
-            float* cRow = c + (nint)r * ldc;
-            float* eRow = edge + r * nr;
-            for (int j = 0; j < cols; j++)
-                cRow[j] = MathF.FusedMultiplyAdd(eRow[j], alpha, beta == 0f ? 0f : beta * cRow[j]);
+            var cRow = new Span<float>(c + (nint)r * ldc, cols);
+            var eRow = new ReadOnlySpan<float>(edge + r * nr, cols);
+            // Same rounding as the kernels' update: one fused alpha*acc + (beta*C).
+            if (beta == 0f) TensorPrimitives.Multiply(eRow, alpha, cRow);
+            else
+            {
+                if (beta != 1f) TensorPrimitives.Multiply(cRow, beta, cRow);
+                TensorPrimitives.FusedMultiplyAdd(eRow, alpha, cRow, cRow);
+            }
         }
     }
 }

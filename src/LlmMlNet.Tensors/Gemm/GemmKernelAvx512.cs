@@ -17,6 +17,12 @@ internal unsafe struct GemmKernelAvx512 : IGemmMicroKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(int kc, float* a, float* b, nint bStride, float* c, nint ldc, float alpha, float beta)
     {
+        // C is touched only after the K loop; asking for its lines now hides the miss behind ~1500 cycles of FMAs.
+        for (int r = 0; r < 12; r++)
+        {
+            Sse.Prefetch0(c + r * ldc);
+            Sse.Prefetch0(c + r * ldc + 16);
+        }
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;

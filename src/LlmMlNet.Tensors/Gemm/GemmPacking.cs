@@ -30,15 +30,8 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                // A is stored [m, k]: each row is contiguous, so walk rows and scatter with stride mr.
-                for (int r = 0; r < rows; r++)
-                {
-                    float* src = a + (nint)(i0 + ir + r) * lda + p0;
-                    float* d = panel + r;
-                    for (int p = 0; p < kc; p++) d[(nint)p * mr] = src[p];
-                }
-                for (int r = rows; r < mr; r++)
-                    for (int p = 0; p < kc; p++) panel[(nint)p * mr + r] = 0f;
+                // A is stored [m, k]: each row is contiguous along k, so the panel is a transpose.
+                GemmTranspose.Panel(a + (nint)(i0 + ir) * lda + p0, lda, rows, kc, mr, panel);
             }
         }
     }
@@ -65,15 +58,8 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                // B is stored [n, k]: each column of op(B) is a contiguous row of storage.
-                for (int c = 0; c < cols; c++)
-                {
-                    float* src = b + (nint)(j0 + jr + c) * ldb + p0;
-                    float* d = panel + c;
-                    for (int p = 0; p < kc; p++) d[(nint)p * nr] = src[p];
-                }
-                for (int c = cols; c < nr; c++)
-                    for (int p = 0; p < kc; p++) panel[(nint)p * nr + c] = 0f;
+                // B is stored [n, k]: each column of op(B) is a contiguous row of storage, so this is a transpose.
+                GemmTranspose.Panel(b + (nint)(j0 + jr) * ldb + p0, ldb, cols, kc, nr, panel);
             }
         }
     }

@@ -7,7 +7,7 @@ namespace LlmMlNet.Tensors;
 internal sealed unsafe class GemmScratch
 {
     /// <summary>Depth of one K block (kc): a 32-column B micro-panel of 256 rows is 32 KB, inside a 48 KB L1.</summary>
-    public const int KC = 256;
+    public static readonly int KC = int.Parse(Environment.GetEnvironmentVariable("GEMM_KC") ?? "256");
 
     /// <summary>Widest column block (nc) packed at once: 2048 x 256 floats = 2 MB, an L3-resident B block.</summary>
     public const int NCMax = 2048;
@@ -36,7 +36,7 @@ internal sealed unsafe class GemmScratch
 
     private GemmScratch()
     {
-        const int aSize = MCMax * KC, bSize = KC * NCMax, bEdgeSize = KC * 64;
+        const int aSize = MCMax * 512, bSize = 512 * NCMax, bEdgeSize = 512 * 64;
         // Pinned: the pointers stay valid for the array's life, which is the thread's.
         _storage = GC.AllocateUninitializedArray<float>(aSize + bSize + bEdgeSize + TileMax + 16, pinned: true);
         fixed (float* start = _storage)
