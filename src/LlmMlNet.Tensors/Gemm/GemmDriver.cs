@@ -1,0 +1,161 @@
+// The GotoBLAS/BLIS-style blocked SGEMM driver, specialized per micro-kernel.
+// C is cut into tiles (the unit of parallel work, each a disjoint block of C); inside a tile the loops are
+// K blocks (kc, B packed once per block) -> row blocks (mc, A packed) -> NR panels -> MR panels -> kernel.
+// Deliberately never splits K across threads: every C element is summed in the same order for any
+// thread count, so results are bit-identical whatever EngineSettings.Threads is.
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+
+namespace LlmMlNet.Tensors;
+
+/// <summary>Blocked, packed, optionally parallel SGEMM over raw pointers (arguments already validated).</summary>
+internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMicroKernel
+{
+    /// <summary>Below this many flops a product runs on one thread: waking workers would cost more.</summary>
+    public const long ParallelMinFlops = 1L << 22;
+
+    /// <summary>Tiles per thread aimed for, so a thread slowed by other load gets fewer tiles.</summary>
+    private const int TilesPerThread = 2;
+
+    /// <summary>Row blocks of at most this many rows read row-major B in place instead of packing it.</summary>
+    private const int InPlaceBMaxRows = 256;
+
+    private static int MC => GemmScratch.MCMax / 12 * TKernel.MR;
+
+    /// <summary>C = alpha * op(A) * op(B) + beta * C using at most <paramref name="threads"/> threads.</summary>
+    public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int threads)
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f)
+        {
+            ScaleC(m, n, beta, c, ldc);
+            return;
+        }
+        bool parallel = threads > 1 && 2L * m * n * k >= ParallelMinFlops;
+        PlanTiles(m, n, parallel ? threads : 1, out int tileRows, out int tileCols);
+        var body = new TileBody
+        {
+            TransposeA = transposeA, TransposeB = transposeB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
+            A = a, Lda = lda, B = b, Ldb = ldb, C = c, Ldc = ldc,
+            TileRows = tileRows, TileCols = tileCols, TilesAcross = (n + tileCols - 1) / tileCols,
+        };
+        int tiles = body.TilesAcross * ((m + tileRows - 1) / tileRows);
+        if (parallel && tiles > 1) ComputePool.For(tiles, body, threads);
+        else for (int t = 0; t < tiles; t++) body.Execute(t);
+    }
+
+    /// <summary>
+    /// Picks tile sizes (multiples of MR and NR, columns at most NCMax) giving about TilesPerThread tiles per
+    /// thread, splitting the longer side first so tiles stay square-ish and repacking stays cheap.
+    /// </summary>
+    internal static void PlanTiles(int m, int n, int threads, out int tileRows, out int tileCols)
+    {
+        int tilesDown = 1, tilesAcross = (n + GemmScratch.NCMax - 1) / GemmScratch.NCMax;
+        int target = threads > 1 ? threads * TilesPerThread : 1;
+        while (tilesDown * tilesAcross < target)
+        {
+            int rows = (m + tilesDown - 1) / tilesDown, cols = (n + tilesAcross - 1) / tilesAcross;
+            if (rows >= cols && rows >= 2 * TKernel.MR) tilesDown++;
+            else if (cols >= 2 * TKernel.NR) tilesAcross++;
+            else if (rows >= 2 * TKernel.MR) tilesDown++;
+            else break;
+        }
+        tileRows = RoundUp((m + tilesDown - 1) / tilesDown, TKernel.MR);
+        tileCols = RoundUp((n + tilesAcross - 1) / tilesAcross, TKernel.NR);
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>BLAS semantics when the product vanishes: C = beta * C, and beta == 0 clears C (NaNs included).</summary>
+    private static void ScaleC(int m, int n, float beta, float* c, int ldc)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            var row = new Span<float>(c + (nint)i * ldc, n);
+            if (beta == 0f) row.Clear();
+            else if (beta != 1f) TensorPrimitives.Multiply(row, beta, row);
+        }
+    }
+
+    /// <summary>One tile of C: the parallel work item.</summary>
+    private struct TileBody : IComputeBody
+    {
+        public bool TransposeA, TransposeB;
+        public int M, N, K, Lda, Ldb, Ldc, TileRows, TileCols, TilesAcross;
+        public float Alpha, Beta;
+        public float* A, B, C;
+
+        public readonly void Execute(int index)
+        {
+            int i0 = index / TilesAcross * TileRows, j0 = index % TilesAcross * TileCols;
+            RunTile(in this, i0, Math.Min(TileRows, M - i0), j0, Math.Min(TileCols, N - j0));
+        }
+    }
+
+    private static void RunTile(in TileBody t, int i0, int mt, int j0, int nt)
+    {
+        int mr = TKernel.MR, nr = TKernel.NR, mcMax = MC;
+        GemmScratch scratch = GemmScratch.Current;
+        bool bInPlace = !t.TransposeB && mt <= InPlaceBMaxRows;
+        for (int p0 = 0; p0 < t.K; p0 += GemmScratch.KC)
+        {
+            int kc = Math.Min(GemmScratch.KC, t.K - p0);
+            float beta = p0 == 0 ? t.Beta : 1f;
+            if (!bInPlace) GemmPacking.PackB(t.TransposeB, t.B, t.Ldb, p0, kc, j0, nt, nr, scratch.B);
+            for (int ic = 0; ic < mt; ic += mcMax)
+            {
+                int mc = Math.Min(mcMax, mt - ic);
+                GemmPacking.PackA(t.TransposeA, t.A, t.Lda, i0 + ic, mc, p0, kc, mr, scratch.A);
+                for (int jr = 0; jr < nt; jr += nr)
+                {
+                    int cols = Math.Min(nr, nt - jr);
+                    float* panelB;
+                    nint bStride = nr;
+                    if (!bInPlace) panelB = scratch.B + (nint)jr * kc;
+                    else if (cols == nr)
+                    {
+                        panelB = t.B + (nint)p0 * t.Ldb + j0 + jr;
+                        bStride = t.Ldb;
+                    }
+                    else
+                    {
+                        GemmPacking.PackB(false, t.B, t.Ldb, p0, kc, j0 + jr, cols, nr, scratch.BEdge);
+                        panelB = scratch.BEdge;
+                    }
+                    for (int ir = 0; ir < mc; ir += mr)
+                    {
+                        int rows = Math.Min(mr, mc - ir);
+                        float* panelA = scratch.A + (nint)ir * kc;
+                        float* cTile = t.C + (nint)(i0 + ic + ir) * t.Ldc + j0 + jr;
+                        if (rows == mr && cols == nr)
+                            TKernel.Multiply(kc, panelA, panelB, bStride, cTile, t.Ldc, t.Alpha, beta);
+                        else
+                            EdgeTile(kc, panelA, panelB, bStride, cTile, t.Ldc, rows, cols, t.Alpha, beta, scratch.CEdge);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>A ragged micro-tile: the kernel writes a full tile to scratch, then only rows x cols reach C.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void EdgeTile(int kc, float* panelA, float* panelB, nint bStride, float* c, int ldc,
+        int rows, int cols, float alpha, float beta, float* edge)
+    {
+        int nr = TKernel.NR;
+        TKernel.Multiply(kc, panelA, panelB, bStride, edge, nr, 1f, 0f);
+        for (int r = 0; r < rows; r++)
+        {
+            var cRow = new Span<float>(c + (nint)r * ldc, cols);
+            var eRow = new ReadOnlySpan<float>(edge + r * nr, cols);
+            // Same rounding as the kernels' update: one fused alpha*acc + (beta*C).
+            if (beta == 0f) TensorPrimitives.Multiply(eRow, alpha, cRow);
+            else
+            {
+                if (beta != 1f) TensorPrimitives.Multiply(cRow, beta, cRow);
+                TensorPrimitives.FusedMultiplyAdd(eRow, alpha, cRow, cRow);
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+// The AVX2/FMA SGEMM micro-kernel: a 6x16 tile of C held in 12 ymm accumulators.
+// Deliberately only the inner product and the C update; packing, blocking and edges are the driver's.
+// Each k step loads two 8-float B vectors and broadcasts 6 A values: 12 FMAs, 15 of 16 ymm registers live.
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace LlmMlNet.Tensors;
+
+/// <summary>6x16 micro-kernel on AVX2 + FMA3.</summary>
+internal unsafe struct GemmKernelAvx2 : IGemmMicroKernel
+{
+    public static int MR => 6;
+    public static int NR => 16;
+    public static bool IsSupported => Avx2.IsSupported && Fma.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Multiply(int kc, float* a, float* b, nint bStride, float* c, nint ldc, float alpha, float beta)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<float> b0 = Avx.LoadVector256(b);
+            Vector256<float> b1 = Avx.LoadVector256(b + 8);
+            Vector256<float> av = Vector256.Create(a[0]);
+            c00 = Fma.MultiplyAdd(av, b0, c00); c01 = Fma.MultiplyAdd(av, b1, c01);
+            av = Vector256.Create(a[1]);
+            c10 = Fma.MultiplyAdd(av, b0, c10); c11 = Fma.MultiplyAdd(av, b1, c11);
+            av = Vector256.Create(a[2]);
+            c20 = Fma.MultiplyAdd(av, b0, c20); c21 = Fma.MultiplyAdd(av, b1, c21);
+            av = Vector256.Create(a[3]);
+            c30 = Fma.MultiplyAdd(av, b0, c30); c31 = Fma.MultiplyAdd(av, b1, c31);
+            av = Vector256.Create(a[4]);
+            c40 = Fma.MultiplyAdd(av, b0, c40); c41 = Fma.MultiplyAdd(av, b1, c41);
+            av = Vector256.Create(a[5]);
+            c50 = Fma.MultiplyAdd(av, b0, c50); c51 = Fma.MultiplyAdd(av, b1, c51);
+            a += 6;
+            b += bStride;
+        }
+        var al = Vector256.Create(alpha);
+        var be = Vector256.Create(beta);
+        Update(c, c00, c01, al, be, beta); c += ldc;
+        Update(c, c10, c11, al, be, beta); c += ldc;
+        Update(c, c20, c21, al, be, beta); c += ldc;
+        Update(c, c30, c31, al, be, beta); c += ldc;
+        Update(c, c40, c41, al, be, beta); c += ldc;
+        Update(c, c50, c51, al, be, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(float* c, Vector256<float> x0, Vector256<float> x1, Vector256<float> al, Vector256<float> be, float beta)
+    {
+        if (beta == 0f)
+        {
+            Avx.Store(c, Avx.Multiply(x0, al));
+            Avx.Store(c + 8, Avx.Multiply(x1, al));
+        }
+        else
+        {
+            Avx.Store(c, Fma.MultiplyAdd(x0, al, Avx.Multiply(be, Avx.LoadVector256(c))));
+            Avx.Store(c + 8, Fma.MultiplyAdd(x1, al, Avx.Multiply(be, Avx.LoadVector256(c + 8))));
+        }
+    }
+}

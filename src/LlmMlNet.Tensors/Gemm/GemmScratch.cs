@@ -1,0 +1,54 @@
+// Per-thread packing buffers for the blocked SGEMM: one pinned, 64-byte-aligned block per thread,
+// allocated on the thread's first GEMM and reused for the life of the thread (no allocation per call).
+// Deliberately thread-static rather than per pool worker: a GEMM may run inline on any caller thread.
+namespace LlmMlNet.Tensors;
+
+/// <summary>The packed-A block, packed-B block and edge tiles of one thread's GEMM work.</summary>
+internal sealed unsafe class GemmScratch
+{
+    /// <summary>Depth of one K block (kc): a 32-column B micro-panel of 256 rows is 32 KB, inside a 48 KB L1.</summary>
+    public static readonly int KC = int.Parse(Environment.GetEnvironmentVariable("GEMM_KC") ?? "256");
+
+    /// <summary>Widest column block (nc) packed at once: 2048 x 256 floats = 2 MB, an L3-resident B block.</summary>
+    public const int NCMax = 2048;
+
+    /// <summary>Largest row block (mc) of any kernel: 192 x 256 floats = 192 KB, an L2-resident A block.</summary>
+    public const int MCMax = 192;
+
+    /// <summary>Largest micro-tile of any kernel (rows x columns).</summary>
+    private const int TileMax = 16 * 64;
+
+    [ThreadStatic] private static GemmScratch? _current;
+
+    private readonly float[] _storage;
+
+    /// <summary>Packed A block, MCMax x KC floats.</summary>
+    public readonly float* A;
+
+    /// <summary>Packed B block, KC x NCMax floats.</summary>
+    public readonly float* B;
+
+    /// <summary>One B panel packed for the ragged right edge when B is otherwise read in place.</summary>
+    public readonly float* BEdge;
+
+    /// <summary>A micro-tile of C for the ragged bottom/right edges.</summary>
+    public readonly float* CEdge;
+
+    private GemmScratch()
+    {
+        const int aSize = MCMax * 512, bSize = 512 * NCMax, bEdgeSize = 512 * 64;
+        // Pinned: the pointers stay valid for the array's life, which is the thread's.
+        _storage = GC.AllocateUninitializedArray<float>(aSize + bSize + bEdgeSize + TileMax + 16, pinned: true);
+        fixed (float* start = _storage)
+        {
+            float* p = (float*)(((nint)start + 63) & ~(nint)63);
+            A = p;
+            B = A + aSize;
+            BEdge = B + bSize;
+            CEdge = BEdge + bEdgeSize;
+        }
+    }
+
+    /// <summary>This thread's buffers, created on first use.</summary>
+    public static GemmScratch Current => _current ??= new GemmScratch();
+}
