@@ -61,4 +61,15 @@ public sealed partial class Tokenizer
         ArgumentNullException.ThrowIfNull(merges);
         return VocabularyFiles.ByteLevelBpe(vocabulary, merges, options ?? new ByteLevelBpeOptions(), null);
     }
+
+    /// <summary>
+    /// Saves this tokenizer into <paramref name="folder"/> (created if missing) as tokenizer.json plus vocab.txt (WordPiece)
+    /// or vocab.json + merges.txt (BPE), tokenizer_config.json and special_tokens_map.json, each written atomically
+    /// (temp file + rename). Python's <c>AutoTokenizer.from_pretrained(folder)</c> and <see cref="Load"/> read it back.
+    /// </summary>
+    public void Save(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        TokenizerWriter.Save(this, folder);
+    }
 }
