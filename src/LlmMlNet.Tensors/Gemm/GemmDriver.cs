@@ -15,7 +15,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     public const long ParallelMinFlops = 1L << 22;
 
     /// <summary>Tiles per thread aimed for, so a thread slowed by other load gets fewer tiles.</summary>
-    private const int TilesPerThread = 2;
+    private const int TilesPerThread = 4;
 
     /// <summary>Row blocks of at most this many rows read row-major B in place instead of packing it.</summary>
     private const int InPlaceBMaxRows = 256;
