@@ -83,18 +83,7 @@ public class GemmAllocationTests
         }
         // Warm-up starts the workers and gives every thread its packing buffers.
         for (int i = 0; i < 5; i++) Work();
-        long bestCaller = long.MaxValue, bestProcess = long.MaxValue;
-        // The process-wide count also sees the test runner's own threads, so the quietest of several tries counts.
-        for (int attempt = 0; attempt < 5 && (bestCaller | bestProcess) != 0; attempt++)
-        {
-            long process0 = GC.GetTotalAllocatedBytes(precise: true);
-            long caller0 = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 20; i++) Work();
-            long caller = GC.GetAllocatedBytesForCurrentThread() - caller0;
-            long process = GC.GetTotalAllocatedBytes(precise: true) - process0;
-            bestCaller = Math.Min(bestCaller, caller);
-            bestProcess = Math.Min(bestProcess, process);
-        }
+        var (bestCaller, bestProcess) = ParallelAllocationProbe.QuietestWindow(Work, 5);
         Assert.Equal(0, bestCaller);
         Assert.Equal(0, bestProcess);
         Assert.True(ComputePool.WorkerCount >= 1);

@@ -113,7 +113,7 @@ public static unsafe class Gemm
             // One entry per thread when there are enough entries to balance; otherwise each product is parallel.
             long flops = 2L * m * n * k;
             bool overBatch = threads > 1 && (batchCount >= 4 * threads || batchCount % threads == 0
-                || flops < GemmDriver<GemmKernelPortable>.ParallelMinFlops);
+                || flops < GemmBlocking.ParallelMinFlops);
             if (overBatch) ComputePool.For(batchCount, body, threads);
             else
             {

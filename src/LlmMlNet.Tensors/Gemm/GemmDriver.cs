@@ -11,16 +11,7 @@ namespace LlmMlNet.Tensors;
 /// <summary>Blocked, packed, optionally parallel SGEMM over raw pointers (arguments already validated).</summary>
 internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMicroKernel
 {
-    /// <summary>Below this many flops a product runs on one thread: waking workers would cost more.</summary>
-    public const long ParallelMinFlops = 1L << 22;
-
-    /// <summary>Tiles per thread aimed for, so a thread slowed by other load gets fewer tiles.</summary>
-    private const int TilesPerThread = 2;
-
-    /// <summary>Row blocks of at most this many rows read row-major B in place instead of packing it.</summary>
-    private const int InPlaceBMaxRows = 256;
-
-    private static int MC => GemmScratch.MCMax / 12 * TKernel.MR;
+    private static int MC => GemmBlocking.MCMax / 12 * TKernel.MR;
 
     /// <summary>C = alpha * op(A) * op(B) + beta * C using at most <paramref name="threads"/> threads.</summary>
     public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
@@ -32,7 +23,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
             ScaleC(m, n, beta, c, ldc);
             return;
         }
-        bool parallel = threads > 1 && 2L * m * n * k >= ParallelMinFlops;
+        bool parallel = threads > 1 && 2L * m * n * k >= GemmBlocking.ParallelMinFlops;
         PlanTiles(m, n, parallel ? threads : 1, out int tileRows, out int tileCols);
         var body = new TileBody
         {
@@ -46,13 +37,13 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     }
 
     /// <summary>
-    /// Picks tile sizes (multiples of MR and NR, columns at most NCMax) giving about TilesPerThread tiles per
+    /// Picks tile sizes (multiples of MR and NR, columns at most NCMax) giving about GemmBlocking.TilesPerThread tiles per
     /// thread, splitting the longer side first so tiles stay square-ish and repacking stays cheap.
     /// </summary>
     internal static void PlanTiles(int m, int n, int threads, out int tileRows, out int tileCols)
     {
-        int tilesDown = 1, tilesAcross = (n + GemmScratch.NCMax - 1) / GemmScratch.NCMax;
-        int target = threads > 1 ? threads * TilesPerThread : 1;
+        int tilesDown = 1, tilesAcross = (n + GemmBlocking.NCMax - 1) / GemmBlocking.NCMax;
+        int target = threads > 1 ? threads * GemmBlocking.TilesPerThread : 1;
         while (tilesDown * tilesAcross < target)
         {
             int rows = (m + tilesDown - 1) / tilesDown, cols = (n + tilesAcross - 1) / tilesAcross;
@@ -97,10 +88,10 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     {
         int mr = TKernel.MR, nr = TKernel.NR, mcMax = MC;
         GemmScratch scratch = GemmScratch.Current;
-        bool bInPlace = !t.TransposeB && mt <= InPlaceBMaxRows;
-        for (int p0 = 0; p0 < t.K; p0 += GemmScratch.KC)
+        bool bInPlace = !t.TransposeB && mt <= GemmBlocking.InPlaceBMaxRows;
+        for (int p0 = 0; p0 < t.K; p0 += GemmBlocking.KC)
         {
-            int kc = Math.Min(GemmScratch.KC, t.K - p0);
+            int kc = Math.Min(GemmBlocking.KC, t.K - p0);
             float beta = p0 == 0 ? t.Beta : 1f;
             if (!bInPlace) GemmPacking.PackB(t.TransposeB, t.B, t.Ldb, p0, kc, j0, nt, nr, scratch.B);
             for (int ic = 0; ic < mt; ic += mcMax)

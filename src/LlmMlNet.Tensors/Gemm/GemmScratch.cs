@@ -6,15 +6,6 @@ namespace LlmMlNet.Tensors;
 /// <summary>The packed-A block, packed-B block and edge tiles of one thread's GEMM work.</summary>
 internal sealed unsafe class GemmScratch
 {
-    /// <summary>Depth of one K block (kc): a 32-column B micro-panel of 256 rows is 32 KB, inside a 48 KB L1.</summary>
-    public static readonly int KC = int.Parse(Environment.GetEnvironmentVariable("GEMM_KC") ?? "256");
-
-    /// <summary>Widest column block (nc) packed at once: 2048 x 256 floats = 2 MB, an L3-resident B block.</summary>
-    public const int NCMax = 2048;
-
-    /// <summary>Largest row block (mc) of any kernel: 192 x 256 floats = 192 KB, an L2-resident A block.</summary>
-    public const int MCMax = 192;
-
     /// <summary>Largest micro-tile of any kernel (rows x columns).</summary>
     private const int TileMax = 16 * 64;
 
@@ -36,7 +27,7 @@ internal sealed unsafe class GemmScratch
 
     private GemmScratch()
     {
-        const int aSize = MCMax * 512, bSize = 512 * NCMax, bEdgeSize = 512 * 64;
+        const int aSize = GemmBlocking.MCMax * GemmBlocking.KC, bSize = GemmBlocking.KC * GemmBlocking.NCMax, bEdgeSize = GemmBlocking.KC * 64;
         // Pinned: the pointers stay valid for the array's life, which is the thread's.
         _storage = GC.AllocateUninitializedArray<float>(aSize + bSize + bEdgeSize + TileMax + 16, pinned: true);
         fixed (float* start = _storage)

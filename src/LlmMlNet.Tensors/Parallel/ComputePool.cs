@@ -38,7 +38,12 @@ public static unsafe class ComputePool
     private static void* _state;
     private static int _count;
     private static int _next;
-    private static int _pending;
+
+    // Workers inside the running loop (low bits) plus the Closed bit, set by the caller once it finds no
+    // items left. A worker that wakes after Closed never touches the loop, so the caller waits only for
+    // workers that joined, never for one the OS has not scheduled yet (the common case on a loaded machine).
+    private static int _gate = Closed;
+    private const int Closed = 1 << 30;
     private static ExceptionDispatchInfo? _error;
     private static readonly ManualResetEventSlim Done = new(false, SpinRounds);
 
@@ -94,10 +99,11 @@ public static unsafe class ComputePool
         _next = 0;
         _error = null;
         Done.Reset();
-        Volatile.Write(ref _pending, helpers);
+        // Publishing the open gate after the job fields lets a worker that sees it read a complete job.
+        Volatile.Write(ref _gate, 0);
         for (int w = 0; w < helpers; w++) workers[w].Go.Set();
         RunItems();
-        Done.Wait();
+        if ((Interlocked.Or(ref _gate, Closed) & ~Closed) != 0) Done.Wait();
         _invoke = null;
         _state = null;
         ExceptionDispatchInfo? error = _error;
@@ -120,6 +126,16 @@ public static unsafe class ComputePool
                 Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(ex), null);
                 Volatile.Write(ref _next, count);
             }
+        }
+    }
+
+    private static bool TryJoin()
+    {
+        while (true)
+        {
+            int gate = Volatile.Read(ref _gate);
+            if ((gate & Closed) != 0) return false;
+            if (Interlocked.CompareExchange(ref _gate, gate + 1, gate) == gate) return true;
         }
     }
 
@@ -146,8 +162,9 @@ public static unsafe class ComputePool
         {
             worker.Go.Wait();
             worker.Go.Reset();
+            if (!TryJoin()) continue;
             RunItems();
-            if (Interlocked.Decrement(ref _pending) == 0) Done.Set();
+            if (Interlocked.Decrement(ref _gate) == Closed) Done.Set();
         }
     }
 

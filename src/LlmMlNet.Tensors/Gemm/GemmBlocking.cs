@@ -1,0 +1,36 @@
+// The SGEMM blocking and scheduling constants, in one place with the cache or cost reason for each.
+// Tuned for AMD Zen 4/5 (48 KB L1d, 1 MB L2 per core, shared L3) and sane on other x64 cores;
+// deliberately compile-time constants so the driver's loops see fixed bounds.
+namespace LlmMlNet.Tensors;
+
+/// <summary>Cache blocking (kc, mc, nc) and parallel-split parameters of the SGEMM driver.</summary>
+internal static class GemmBlocking
+{
+    /// <summary>Depth of one K block (kc): a 32-column B micro-panel of 256 rows is 32 KB, inside a 48 KB L1.</summary>
+    public const int KC = 256;
+
+    /// <summary>Widest column block (nc) packed at once: 2048 x 256 floats = 2 MB, an L3-resident B block.</summary>
+    public const int NCMax = 2048;
+
+    /// <summary>
+    /// Row block (mc) of the widest kernel: 192 x 256 floats = 192 KB, an L2-resident A block; a kernel with
+    /// MR rows uses 16 * MR rows so every block is whole panels.
+    /// </summary>
+    public const int MCMax = 192;
+
+    /// <summary>Below this many flops (about 30 µs of one core) a product runs on the calling thread alone.</summary>
+    public const long ParallelMinFlops = 1L << 22;
+
+    /// <summary>
+    /// Tiles of C aimed for per thread: enough that a thread slowed by other load just takes fewer tiles,
+    /// few enough that repacking A and B per tile stays a few percent of the flops.
+    /// </summary>
+    public const int TilesPerThread = 4;
+
+    /// <summary>
+    /// Tiles of at most this many rows read a row-major (non-transposed) B in place instead of packing it:
+    /// packing costs k*n copies that only m/MR kernel calls amortize, which does not pay for short tiles
+    /// such as attention's 128-row per-head products.
+    /// </summary>
+    public const int InPlaceBMaxRows = 256;
+}
