@@ -147,4 +147,20 @@ public class PipelineTests
         Assert.InRange(ml.Data.TrainTestSplit(data, seed: 7).TestSet.GetColumn<float>("A").Count(), 60, 140);
         Assert.Throws<ArgumentOutOfRangeException>(() => ml.Data.TrainTestSplit(data, testFraction: 1.0));
     }
+
+    [Fact]
+    public void TrainTestSplitKeepsEqualSamplingKeysTogether()
+    {
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 400).Select(i => new Review { Label = "g" + i % 40, A = i, V = [0, 0] }).ToArray());
+        var split = ml.Data.TrainTestSplit(data, testFraction: 0.25, samplingKeyColumnName: "Label", seed: 3);
+        var trainGroups = split.TrainSet.GetColumn<ReadOnlyMemory<char>>("Label").Select(m => m.ToString()).ToHashSet();
+        var testGroups = split.TestSet.GetColumn<ReadOnlyMemory<char>>("Label").Select(m => m.ToString()).ToHashSet();
+        Assert.Empty(trainGroups.Intersect(testGroups));
+        Assert.Equal(40, trainGroups.Count + testGroups.Count);
+        Assert.InRange(testGroups.Count, 3, 20);
+        Assert.Equal(400, split.TrainSet.GetColumn<float>("A").Count() + split.TestSet.GetColumn<float>("A").Count());
+        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Data.TrainTestSplit(data, samplingKeyColumnName: "Missing"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Data.TrainTestSplit(data, samplingKeyColumnName: "V"));
+    }
 }

@@ -78,18 +78,49 @@ public sealed class DataOperationsCatalog
 
     /// <summary>
     /// Splits rows at random into a train and a test set (about <paramref name="testFraction"/> of them, default 0.1). The same
-    /// <paramref name="seed"/> gives the same split; without one, the seed comes from the MLContext's random source.
+    /// <paramref name="seed"/> gives the same split; without one, the seed comes from the MLContext's random source. With
+    /// <paramref name="samplingKeyColumnName"/>, rows with equal values in that column land on the same side.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="testFraction"/> is not strictly between 0 and 1.</exception>
-    /// <exception cref="NotSupportedException"><paramref name="samplingKeyColumnName"/> is given (not supported by the stand-in).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="testFraction"/> is not strictly between 0 and 1, or the sampling key column is missing.</exception>
     public TrainTestData TrainTestSplit(IDataView data, double testFraction = 0.1, string? samplingKeyColumnName = null, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (!(testFraction > 0 && testFraction < 1)) throw new ArgumentOutOfRangeException(nameof(testFraction), "Must be between 0 and 1 exclusive");
-        if (samplingKeyColumnName != null) throw new NotSupportedException("The stand-in does not support samplingKeyColumnName.");
         ulong state = (ulong)(seed ?? _context.Random.Next());
-        bool IsTest(long position) => Uniform(state, position) >= 1 - testFraction;
-        return new TrainTestData(new FilterDataView(data, p => !IsTest(p)), new FilterDataView(data, IsTest));
+        DataViewSchema.Column[] keyColumns = [];
+        Func<DataViewRow, Func<long>> makeKey = row => () => row.Position;
+        if (samplingKeyColumnName != null)
+        {
+            var column = data.Schema.GetColumnOrNull(samplingKeyColumnName)
+                ?? throw new ArgumentOutOfRangeException(nameof(samplingKeyColumnName), $"Could not find sampling key column '{samplingKeyColumnName}'");
+            if (column.Type is not PrimitiveDataViewType)
+                throw new ArgumentOutOfRangeException(nameof(samplingKeyColumnName), $"Sampling key column '{samplingKeyColumnName}' must be a scalar, got {column.Type}");
+            keyColumns = [column];
+            var method = typeof(DataOperationsCatalog).GetMethod(nameof(HashOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                .MakeGenericMethod(column.Type.RawType);
+            makeKey = row => (Func<long>)method.Invoke(null, [row, column])!;
+        }
+        Func<DataViewRow, Func<bool>> Side(bool test) => row =>
+        {
+            var key = makeKey(row);
+            return () => Uniform(state, key()) >= 1 - testFraction == test;
+        };
+        return new TrainTestData(new FilterDataView(data, keyColumns, Side(false)), new FilterDataView(data, keyColumns, Side(true)));
+    }
+
+    /// <summary>A stable hash of the column's value text (FNV-1a), so equal values group together.</summary>
+    private static Func<long> HashOf<T>(DataViewRow row, DataViewSchema.Column column)
+    {
+        var getter = row.GetGetter<T>(column);
+        return () =>
+        {
+            T value = default!;
+            getter(ref value);
+            string text = value?.ToString() ?? "";
+            ulong hash = 14695981039346656037UL;
+            foreach (char ch in text) hash = (hash ^ ch) * 1099511628211UL;
+            return (long)hash;
+        };
     }
 
     private static double Uniform(ulong seed, long position)
