@@ -34,6 +34,26 @@ public class ElementwiseKernelTests
     }
 
     [Fact]
+    public void Bias_and_residual_backward_match_central_finite_differences()
+    {
+        // Both are linear, so central differences are exact up to float rounding of the loss: tolerance 1e-3.
+        const int rows = 3, channels = 17;
+        var x = RandomArray(rows * channels, 61);
+        var bias = RandomArray(channels, 62);
+        var w = RandomArray(rows * channels, 63);
+        var y = new float[rows * channels];
+        var db = new float[channels];
+        BiasAdd.Backward(db, w, rows, channels);
+        CheckGradient(bias, db, () => { x.CopyTo(y, 0); BiasAdd.Forward(y, bias, rows, channels); return Dot(w, y); }, 1e-3, 1e-3);
+
+        var a = RandomArray(rows * channels, 64);
+        var da = new float[a.Length]; var dx = new float[a.Length];
+        Residual.Backward(da, dx, w, a.Length);
+        CheckGradient(a, da, () => { Residual.Forward(y, a, x, a.Length); return Dot(w, y); }, 1e-3, 1e-3, what: "a");
+        CheckGradient(x, dx, () => { Residual.Forward(y, a, x, a.Length); return Dot(w, y); }, 1e-3, 1e-3, what: "b");
+    }
+
+    [Fact]
     public void Bias_add_rejects_a_short_bias_before_touching_the_output()
     {
         var output = new float[] { 5, 5, 5, 5 };
@@ -103,6 +123,28 @@ public class ElementwiseKernelTests
             Gelu.Backward(g1, x, d, form); Gelu.BackwardNaive(g2, x, d, form);
             AssertClose(g2, g1, 2e-6, 1e-5, "dgelu");
         }
+    }
+
+    [Fact]
+    public void Tanh_matches_its_double_twin_and_finite_differences()
+    {
+        foreach (int n in AwkwardSizes.Append(600))
+        {
+            var x = RandomArray(n, n + 5, 4f);
+            var y1 = new float[n]; var y2 = new float[n];
+            TanhKernel.Forward(y1, x); TanhKernel.ForwardNaive(y2, x);
+            AssertClose(y2, y1, 1e-6, Ulps);
+            var d = RandomArray(n, 6);
+            var g1 = new float[n]; var g2 = new float[n];
+            TanhKernel.Backward(g1, x, d); TanhKernel.BackwardNaive(g2, x, d);
+            AssertClose(g2, g1, 1e-6, 1e-5);
+        }
+        // Smooth, h = 1e-2: tolerance 1e-3 + 1e-3·|g| as for GELU.
+        var xs = RandomArray(65, 23, 2f); var w = RandomArray(65, 24);
+        var grad = new float[65];
+        TanhKernel.Backward(grad, xs, w);
+        var ys = new float[65];
+        CheckGradient(xs, grad, () => { TanhKernel.Forward(ys, xs); return Dot(w, ys); }, 1e-3, 1e-3);
     }
 
     [Fact]
