@@ -6,6 +6,7 @@ public static class BenchmarkSuites
 {
     private static readonly Dictionary<string, (string Description, Func<string[], int> Run)> Suites = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["tokenizers"] = ("WordPiece / byte-level BPE throughput, MB/s and tokens/s, 1 thread and batched", TokenizerBenchmarks.Run),
     };
 
     /// <summary>Runs the suite named by the first argument, or lists the suites.</summary>

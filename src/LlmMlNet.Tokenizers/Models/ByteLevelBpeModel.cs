@@ -22,6 +22,8 @@ internal sealed class ByteLevelBpeModel : TokenizerModel
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheLookup;
 
+    private int _cacheCount;
+
     [ThreadStatic] private static Workspace? t_workspace;
 
     /// <summary>Creates the model.</summary>
@@ -110,7 +112,9 @@ internal sealed class ByteLevelBpeModel : TokenizerModel
     {
         if (_cacheLookup.TryGetValue(chars, out var cached)) return cached;
         var result = Merge(ws, byteCount);
-        if (chars.Length < MaxCachedWordLength && _cache.Count < CacheCapacity) _cacheLookup.TryAdd(chars, result);
+        // ConcurrentDictionary.Count takes every lock, so the size is tracked on the side.
+        if (chars.Length < MaxCachedWordLength && Volatile.Read(ref _cacheCount) < CacheCapacity && _cacheLookup.TryAdd(chars, result))
+            Interlocked.Increment(ref _cacheCount);
         return result;
     }
 
