@@ -2,6 +2,7 @@
 // single_word / lstrip / rstrip rules, one pass on the original text (normalized: false tokens) and
 // one on normalized text (normalized: true tokens, whose contents are normalized first). It assigns no
 // offsets; the encoder maps match ranges back through the alignment.
+using System.Buffers;
 using LlmMlNet.Tokenizers.Normalizers;
 using LlmMlNet.Tokenizers.Text;
 
@@ -49,12 +50,14 @@ internal sealed class AddedVocabulary
     private sealed class Matcher
     {
         private readonly Dictionary<char, (string Pattern, AddedToken Token)[]> _byFirst;
+        private readonly SearchValues<char> _firstChars;
 
         public Matcher(IEnumerable<(string Pattern, AddedToken Token)> patterns)
         {
             _byFirst = patterns.Where(p => p.Pattern.Length > 0)
                 .GroupBy(p => p.Pattern[0])
                 .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.Pattern.Length).ToArray());
+            _firstChars = SearchValues.Create(_byFirst.Keys.ToArray());
         }
 
         /// <summary>Cuts [start, end) into unmatched pieces (Token null) and matches, in order; no empty pieces.</summary>
@@ -66,7 +69,11 @@ internal sealed class AddedVocabulary
                 int i = start;
                 while (i < end)
                 {
-                    if (!_byFirst.TryGetValue(s[i], out var candidates)) { i++; continue; }
+                    // Jump (vectorized) to the next character that can start a token.
+                    int skip = s[i..end].IndexOfAny(_firstChars);
+                    if (skip < 0) break;
+                    i += skip;
+                    var candidates = _byFirst[s[i]];
                     (string Pattern, AddedToken Token)? hit = null;
                     foreach (var c in candidates)
                         if (c.Pattern.Length <= end - i && s.Slice(i, c.Pattern.Length).SequenceEqual(c.Pattern)) { hit = c; break; }

@@ -7,10 +7,19 @@ namespace LlmMlNet.Tokenizers;
 /// <summary>A growable token list for one sequence; also the model's sink.</summary>
 internal sealed class TokenSequence : ITokenSink
 {
-    public readonly List<int> Ids = new();
-    public readonly List<string> Tokens = new();
-    public readonly List<(int Start, int End)> Offsets = new();
-    public readonly List<int> Words = new();
+    public readonly List<int> Ids;
+    public readonly List<string> Tokens;
+    public readonly List<(int Start, int End)> Offsets;
+    public readonly List<int> Words;
+
+    /// <summary>Creates an empty sequence sized for about <paramref name="capacity"/> tokens (avoids regrowth).</summary>
+    public TokenSequence(int capacity = 16)
+    {
+        Ids = new(capacity);
+        Tokens = new(capacity);
+        Offsets = new(capacity);
+        Words = new(capacity);
+    }
 
     /// <inheritdoc />
     public void Add(int id, string token, int start, int end, int wordIndex)

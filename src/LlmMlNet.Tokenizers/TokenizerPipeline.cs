@@ -14,7 +14,7 @@ public sealed partial class Tokenizer
 
     internal TokenSequence EncodeSequence(string text)
     {
-        var sequence = new TokenSequence();
+        var sequence = new TokenSequence(text.Length / 4 + 8); // English runs at about 4 characters a token
         var originalPieces = t_originalPieces ??= new();
         var normalizedPieces = t_normalizedPieces ??= new();
         var words = t_words ??= new();

@@ -22,6 +22,8 @@ internal sealed class ByteLevelBpeModel : TokenizerModel
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheLookup;
 
+    private int _cacheCount;
+
     [ThreadStatic] private static Workspace? t_workspace;
 
     /// <summary>Creates the model.</summary>
@@ -110,7 +112,9 @@ internal sealed class ByteLevelBpeModel : TokenizerModel
     {
         if (_cacheLookup.TryGetValue(chars, out var cached)) return cached;
         var result = Merge(ws, byteCount);
-        if (chars.Length < MaxCachedWordLength && _cache.Count < CacheCapacity) _cacheLookup.TryAdd(chars, result);
+        // ConcurrentDictionary.Count takes every lock, so the size is tracked on the side.
+        if (chars.Length < MaxCachedWordLength && Volatile.Read(ref _cacheCount) < CacheCapacity && _cacheLookup.TryAdd(chars, result))
+            Interlocked.Increment(ref _cacheCount);
         return result;
     }
 
@@ -129,7 +133,7 @@ internal sealed class ByteLevelBpeModel : TokenizerModel
         queue.Clear();
         for (int i = 0; i + 1 < n; i++)
             if (_merges.TryGetValue(((long)id[i] << 32) | (uint)id[i + 1], out long m))
-                queue.Enqueue((i, (int)m), ((int)(m >> 32), i));
+                queue.Enqueue((i, (int)m), Priority(m, i));
         while (queue.TryDequeue(out var top, out _))
         {
             int pos = top.Pos;
@@ -143,9 +147,9 @@ internal sealed class ByteLevelBpeModel : TokenizerModel
             next[pos] = next[right];
             if (next[right] != -1) prev[next[right]] = pos;
             if (prev[pos] >= 0 && _merges.TryGetValue(((long)id[prev[pos]] << 32) | (uint)id[pos], out long left))
-                queue.Enqueue((prev[pos], (int)left), ((int)(left >> 32), prev[pos]));
+                queue.Enqueue((prev[pos], (int)left), Priority(left, prev[pos]));
             if (next[pos] != -1 && _merges.TryGetValue(((long)id[pos] << 32) | (uint)id[next[pos]], out long after))
-                queue.Enqueue((pos, (int)after), ((int)(after >> 32), pos));
+                queue.Enqueue((pos, (int)after), Priority(after, pos));
         }
         int count = 0;
         for (int i = 0; i != -1 && i < n; i = next[i]) count++;
@@ -159,6 +163,9 @@ internal sealed class ByteLevelBpeModel : TokenizerModel
         return result;
     }
 
+    /// <summary>Heap order of a merge: lowest rank first, then leftmost position (packed so the heap compares one long).</summary>
+    private static long Priority(long merge, int position) => (merge & unchecked((long)0xFFFFFFFF00000000)) | (uint)position;
+
     /// <summary>Per-thread scratch buffers, so tokenizing a word allocates only its cache entry.</summary>
     private sealed class Workspace
     {
@@ -166,7 +173,7 @@ internal sealed class ByteLevelBpeModel : TokenizerModel
         public int[] CharStart = new int[64];
         public int[] CharEnd = new int[64];
         public int[] SymbolId = new int[64], Prev = new int[64], Next = new int[64], Len = new int[64];
-        public readonly PriorityQueue<(int Pos, int NewId), (int Rank, int Pos)> Queue = new();
+        public readonly PriorityQueue<(int Pos, int NewId), long> Queue = new();
 
         public void EnsureBytes(int n)
         {
