@@ -9,6 +9,12 @@ namespace LlmMlNet.Tensors;
 /// run time), parallel over blocks of C with up to <see cref="EngineSettings.Threads"/> threads. The result
 /// does not depend on the thread count (K is never split across threads), and a call allocates nothing
 /// after the calling thread's first GEMM.
+/// <para>A linear layer with W stored [out, in] (x: [tokens, in], y: [tokens, out]):</para>
+/// <code>
+/// Sgemm(false, true,  tokens, outF, inF,    1f, x,  inF,  W, inF,  0f, y,  outF); // y  = x · Wᵀ
+/// Sgemm(false, false, tokens, inF,  outF,   1f, dY, outF, W, inF,  0f, dX, inF);  // dX = dY · W
+/// Sgemm(true,  false, outF,   inF,  tokens, 1f, dY, outF, x, inF,  1f, dW, inF);  // dW += dYᵀ · x
+/// </code>
 /// </remarks>
 public static unsafe class Gemm
 {

@@ -22,7 +22,25 @@ namespace LlmMlNet.Tensors;
 /// <para>Allocation: after the first call (which starts the workers) a call allocates nothing on any thread,
 /// unless a body throws. The first exception thrown by a body is rethrown on the caller once every
 /// started item has finished; items not yet started are skipped.</para>
+/// <para>Nesting and concurrency: only one loop uses the workers at a time. A loop started from inside a
+/// body, or from another thread while a loop runs, executes inline on its caller (same results, one thread),
+/// so kernels may call each other (e.g. a parallel layer calling <c>Gemm.Sgemm</c>) without deadlock.</para>
 /// </remarks>
+/// <example>
+/// Row-parallel LayerNorm-style kernel, 16 rows per item:
+/// <code>
+/// ref struct RowsBody : IComputeBody
+/// {
+///     public ReadOnlySpan&lt;float&gt; X; public Span&lt;float&gt; Y; public int Rows, Cols;
+///     public readonly void Execute(int item)
+///     {
+///         int end = Math.Min(Rows, (item + 1) * 16);
+///         for (int r = item * 16; r &lt; end; r++) Normalize(X.Slice(r * Cols, Cols), Y.Slice(r * Cols, Cols));
+///     }
+/// }
+/// ComputePool.For((rows + 15) / 16, new RowsBody { X = x, Y = y, Rows = rows, Cols = cols });
+/// </code>
+/// </example>
 public static unsafe class ComputePool
 {
     // Spins (about a microsecond each round) before a worker or the caller blocks on its event: long
