@@ -75,6 +75,7 @@ internal static class SyntheticTemplates
             .Concat(QaAttributes.SelectMany(a => a.Questions.Prepend(a.Fact)));
         return templates.SelectMany(t => t.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(w => !w.StartsWith('{'))
-            .Select(w => w.ToLowerInvariant());
+            .Select(w => w.ToLowerInvariant())
+            .Append("an"); // TemplateRenderer turns "a" into "an" before a vowel.
     }
 }

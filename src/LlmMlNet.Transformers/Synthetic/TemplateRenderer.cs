@@ -16,19 +16,17 @@ internal static class TemplateRenderer
     {
         valueStart = -1;
         var builder = new StringBuilder(template.Length + 32);
+        var previousWasA = false;
         foreach (var token in template.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
+            var isSlot = token.Length > 2 && token[0] == '{' && token[^1] == '}';
+            var text = isSlot ? fill(token[1..^1]) : token;
+            // "a orange" → "an orange": fixed before the value's offset is taken, so offsets stay exact.
+            if (previousWasA && text.Length > 0 && "aeiouAEIOU".Contains(text[0])) builder.Append('n');
             if (builder.Length > 0) builder.Append(' ');
-            if (token.Length > 2 && token[0] == '{' && token[^1] == '}')
-            {
-                var slot = token[1..^1];
-                if (slot == "value" && valueStart < 0) valueStart = builder.Length;
-                builder.Append(fill(slot));
-            }
-            else
-            {
-                builder.Append(token);
-            }
+            if (isSlot && token == "{value}" && valueStart < 0) valueStart = builder.Length;
+            builder.Append(text);
+            previousWasA = text is "a" or "A";
         }
         return builder.ToString();
     }

@@ -145,6 +145,18 @@ public sealed class TextClassificationReaderTests
         Assert.Contains("integer", reader.SkippedRowErrors[1].Message);
     }
 
+    [Theory]
+    [InlineData("bom.tsv", "sentence\tlabel\r\nwindows text\tpositive\r\n")]
+    [InlineData("bom.csv", "sentence,label\r\nwindows text,positive\r\n")]
+    [InlineData("bom.jsonl", "{\"sentence\": \"windows text\", \"label\": \"positive\"}\r\n")]
+    public void ByteOrderMarkAndCrLfAreHandled(string name, string content)
+    {
+        using var folder = new TempFolder();
+        var path = folder.File(name, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(content)]);
+        var example = Assert.Single(TextClassificationReader.Read(path));
+        Assert.Equal(("windows text", "positive"), (example.Text, example.Label));
+    }
+
     [Fact]
     public void StreamsLargeFilesRowByRow()
     {
