@@ -1,0 +1,115 @@
+// Row softmax for attention scores with a key padding mask per batch entry and an optional causal
+// mask; always max-subtracted. A row with no visible key gives all zeros (not NaN, and not the
+// uniform row PyTorch's additive finfo.min mask gives): padding queries then contribute nothing.
+// Not the score scaling (the QKᵀ GEMM applies 1/√d) and not dropout.
+using System.Numerics.Tensors;
+
+namespace LlmMlNet.Tensors.Kernels;
+
+/// <summary>Masked softmax over the last axis of [batch, heads, seq, seq] attention scores.</summary>
+public static class MaskedSoftmax
+{
+    /// <summary>
+    /// probs[b,h,q,k] = softmax over visible k of scores[b,h,q,:], where k is visible when
+    /// keyMask[b,k] != 0 (empty keyMask: all keys) and, if causal, k ≤ q. Invisible entries are 0.
+    /// Shapes: probs, scores [batch, heads, seq, seq]; keyMask [batch, seq] or empty.
+    /// </summary>
+    /// <exception cref="ArgumentException">A buffer is too short; thrown before any work.</exception>
+    public static void Forward(Span<float> probs, ReadOnlySpan<float> scores, ReadOnlySpan<int> keyMask,
+        bool causal, int batch, int heads, int seq)
+    {
+        int rows = Check(probs.Length, scores.Length, keyMask.Length, batch, heads, seq, nameof(probs), nameof(scores));
+        for (int row = 0; row < rows; row++)
+        {
+            int q = row % seq, b = row / (heads * seq);
+            int len = causal ? q + 1 : seq;
+            var p = probs.Slice(row * seq, seq);
+            var s = scores.Slice(row * seq, len);
+            var visible = p[..len];
+            s.CopyTo(visible);
+            if (!keyMask.IsEmpty)
+            {
+                var mask = keyMask.Slice(b * seq, len);
+                for (int k = 0; k < len; k++)
+                    if (mask[k] == 0) visible[k] = float.NegativeInfinity;
+            }
+            p[len..].Clear();
+            float max = len == 0 ? float.NegativeInfinity : TensorPrimitives.Max(visible);
+            if (float.IsNegativeInfinity(max))
+            {
+                visible.Clear();
+                continue;
+            }
+            TensorPrimitives.Subtract(visible, max, visible);
+            TensorPrimitives.Exp(visible, visible);
+            float sum = TensorPrimitives.Sum(visible);
+            TensorPrimitives.Multiply(visible, 1f / sum, visible);
+        }
+    }
+
+    /// <summary>
+    /// Differentiates probs = softmax(scores): scoresGradient[k] += p[k]·(dp[k] - Σ_j p[j]·dp[j]) per row.
+    /// Masked entries have p = 0 and get no gradient; <paramref name="causal"/> only skips the zero upper triangle.
+    /// </summary>
+    /// <exception cref="ArgumentException">A buffer is too short; thrown before any work.</exception>
+    public static void Backward(Span<float> scoresGradient, ReadOnlySpan<float> probs, ReadOnlySpan<float> probsGradient,
+        bool causal, int batch, int heads, int seq)
+    {
+        int rows = Check(scoresGradient.Length, probs.Length, 0, batch, heads, seq, nameof(scoresGradient), nameof(probs));
+        KernelArguments.AtLeast(probsGradient.Length, rows * seq, nameof(probsGradient));
+        for (int row = 0; row < rows; row++)
+        {
+            int len = causal ? row % seq + 1 : seq;
+            var p = probs.Slice(row * seq, len);
+            var dp = probsGradient.Slice(row * seq, len);
+            var ds = scoresGradient.Slice(row * seq, len);
+            float dot = TensorPrimitives.Dot(p, dp);
+            TensorPrimitives.MultiplyAdd(p, dp, ds, ds);
+            TensorPrimitives.MultiplyAdd(p, -dot, ds, ds);
+        }
+    }
+
+    /// <summary>Naive twin of <see cref="Forward"/> (double accumulation).</summary>
+    public static void ForwardNaive(Span<float> probs, ReadOnlySpan<float> scores, ReadOnlySpan<int> keyMask,
+        bool causal, int batch, int heads, int seq)
+    {
+        for (int b = 0; b < batch; b++)
+            for (int h = 0; h < heads; h++)
+                for (int q = 0; q < seq; q++)
+                {
+                    int row = ((b * heads + h) * seq + q) * seq;
+                    var visible = new bool[seq];
+                    for (int k = 0; k < seq; k++) visible[k] = (!causal || k <= q) && (keyMask.IsEmpty || keyMask[b * seq + k] != 0);
+                    double max = double.NegativeInfinity;
+                    for (int k = 0; k < seq; k++) if (visible[k]) max = Math.Max(max, scores[row + k]);
+                    double sum = 0;
+                    for (int k = 0; k < seq; k++) if (visible[k]) sum += Math.Exp(scores[row + k] - max);
+                    for (int k = 0; k < seq; k++)
+                        probs[row + k] = visible[k] ? (float)(Math.Exp(scores[row + k] - max) / sum) : 0f;
+                }
+    }
+
+    /// <summary>Naive twin of <see cref="Backward"/> (double accumulation).</summary>
+    public static void BackwardNaive(Span<float> scoresGradient, ReadOnlySpan<float> probs, ReadOnlySpan<float> probsGradient,
+        int batch, int heads, int seq)
+    {
+        for (int row = 0; row < batch * heads * seq; row++)
+        {
+            double dot = 0;
+            for (int k = 0; k < seq; k++) dot += (double)probs[row * seq + k] * probsGradient[row * seq + k];
+            for (int k = 0; k < seq; k++)
+                scoresGradient[row * seq + k] += (float)(probs[row * seq + k] * (probsGradient[row * seq + k] - dot));
+        }
+    }
+
+    private static int Check(int outLength, int inLength, int maskLength, int batch, int heads, int seq, string outName, string inName)
+    {
+        int bh = KernelArguments.Product(batch, heads, nameof(batch), nameof(heads));
+        int rows = KernelArguments.Product(bh, seq, nameof(heads), nameof(seq));
+        int n = KernelArguments.Product(rows, seq, nameof(heads), nameof(seq));
+        KernelArguments.AtLeast(outLength, n, outName);
+        KernelArguments.AtLeast(inLength, n, inName);
+        if (maskLength != 0) KernelArguments.AtLeast(maskLength, batch * seq, "keyMask");
+        return rows;
+    }
+}
