@@ -105,6 +105,16 @@ public sealed class TextClassificationReaderTests
     }
 
     [Fact]
+    public void EmptyFileIsAnErrorButAHeaderAloneIsAnEmptyDataset()
+    {
+        using var folder = new TempFolder();
+        var empty = Assert.Throws<DataFormatException>(() => new TextClassificationReader(folder.File("empty.tsv", "")));
+        Assert.Contains("empty", empty.Message);
+        Assert.Empty(TextClassificationReader.Read(folder.File("header.csv", "text,label\n")));
+        Assert.Empty(TextClassificationReader.Read(folder.File("none.jsonl", "\n\n")));
+    }
+
+    [Fact]
     public void MalformedRowThrowsWithFileAndLine()
     {
         using var folder = new TempFolder();
