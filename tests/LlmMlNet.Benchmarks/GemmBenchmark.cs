@@ -123,9 +123,11 @@ public static class GemmBenchmark
             else Gemm.SgemmStridedBatched(s.TransposeA, s.TransposeB, s.M, s.N, s.K, 1f, a, lda, (long)s.M * s.K,
                 b, ldb, (long)s.K * s.N, 0f, c, s.N, (long)s.M * s.N, s.Batch);
         }
-        for (int i = 0; i < 3; i++) Once();
-        // Each rep runs long enough (>= 20 ms) for the clock to resolve it.
+        // Warm-up of at least 3 calls and 200 ms lets tiered JIT finish before timing starts.
         var watch = Stopwatch.StartNew();
+        for (int i = 0; i < 3 || watch.ElapsedMilliseconds < 200; i++) Once();
+        // Each rep runs long enough (>= 20 ms) for the clock to resolve it.
+        watch.Restart();
         Once();
         int inner = Math.Max(1, (int)(0.02 / Math.Max(watch.Elapsed.TotalSeconds, 1e-7)));
         var times = new double[reps];

@@ -29,8 +29,9 @@ internal static class GemmBlocking
 
     /// <summary>
     /// Tiles of at most this many rows read a row-major (non-transposed) B in place instead of packing it:
-    /// packing costs k*n copies that only m/MR kernel calls amortize, which does not pay for short tiles
-    /// such as attention's 128-row per-head products.
+    /// the small-matrix path (e.g. generation's few-row products). Packing a B panel costs about 1/12 of one
+    /// kernel call, so it pays as soon as a panel is reused by a few row panels; and B read in place with a
+    /// power-of-two row stride maps its rows onto few L1 sets, so a tall tile would keep missing L1.
     /// </summary>
-    public const int InPlaceBMaxRows = 256;
+    public const int InPlaceBMaxRows = 32;
 }

@@ -84,6 +84,9 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         }
     }
 
+    // Fully optimized from the first call: tier-0 code here would make a training run's first steps (and
+    // every short benchmark) several times slower while the JIT catches up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunTile(in TileBody t, int i0, int mt, int j0, int nt)
     {
         int mr = TKernel.MR, nr = TKernel.NR, mcMax = MC;
@@ -130,7 +133,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     }
 
     /// <summary>A ragged micro-tile: the kernel writes a full tile to scratch, then only rows x cols reach C.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void EdgeTile(int kc, float* panelA, float* panelB, nint bStride, float* c, int ldc,
         int rows, int cols, float alpha, float beta, float* edge)
     {

@@ -12,6 +12,7 @@ internal static unsafe class GemmPacking
     /// Packs op(A)[i0..i0+mc, p0..p0+kc] into ceil(mc/mr) panels; panel q starts at dst + q*mr*kc and holds
     /// element (r, p) at [p*mr + r]. Rows past mc are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transposeA, float* a, nint lda, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
         for (int ir = 0; ir < mc; ir += mr)
@@ -40,6 +41,7 @@ internal static unsafe class GemmPacking
     /// Packs op(B)[p0..p0+kc, j0..j0+nc] into ceil(nc/nr) panels; panel q starts at dst + q*nr*kc and holds
     /// element (p, c) at [p*nr + c]. Columns past nc are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(bool transposeB, float* b, nint ldb, int p0, int kc, int j0, int nc, int nr, float* dst)
     {
         for (int jr = 0; jr < nc; jr += nr)

@@ -13,6 +13,7 @@ internal static unsafe class GemmTranspose
     /// <summary>
     /// dst[p*width + r] = src[r*ld + p] for r &lt; rows and p &lt; kc; rows in [rows, width) become zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Panel(float* src, nint ld, int rows, int kc, int width, float* dst)
     {
         int p = 0;
