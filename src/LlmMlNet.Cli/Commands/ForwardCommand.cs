@@ -41,6 +41,16 @@ public static class ForwardCommand
         {
             var kind = HeadKinds.Parse(headName);
             var config = TransformerConfigReader.Read(Path.Combine(modelFolder.FullName, CheckpointFolder.ConfigFileName));
+            IReadOnlySet<KeyGroup> groups;
+            try
+            {
+                groups = HeadKinds.Groups(kind, config.Family);
+            }
+            catch (NotSupportedException e)
+            {
+                Console.Error.WriteLine($"--head {headName}: {e.Message}");
+                return ExitCodes.Usage;
+            }
             foreach (var (row, line) in rows)
             {
                 try
@@ -53,7 +63,7 @@ public static class ForwardCommand
                     return ExitCodes.BadData;
                 }
             }
-            var parameters = TransformerParameters.FromPretrained(modelFolder.FullName, HeadKinds.Groups(kind, config.Family), out var report);
+            var parameters = TransformerParameters.FromPretrained(modelFolder.FullName, groups, out var report);
             if (report.Initialized.Count > 0)
                 Console.Error.WriteLine($"warning: the checkpoint has no weights for {string.Join(", ", report.MissingHfKeys)}; they are random");
             var maxLength = rows.Count == 0 ? 1 : rows.Max(r => r.Batch.SequenceLength);
