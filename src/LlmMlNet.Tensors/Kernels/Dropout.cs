@@ -14,19 +14,20 @@ public static class Dropout
     /// <param name="probability">Drop probability p in [0, 1).</param>
     /// <param name="seed">Seed of this dropout site (different sites need different seeds).</param>
     /// <param name="step">Training step (or any per-call counter); a new mask per value.</param>
-    /// <exception cref="ArgumentException">Lengths differ or p is outside [0, 1).</exception>
-    public static void Forward(Span<float> output, ReadOnlySpan<float> input, float probability, ulong seed, long step)
+    /// <param name="firstIndex">Global index of element 0, so a call split into chunks (e.g. across threads) draws the same mask as one whole call. Default 0.</param>
+    /// <exception cref="ArgumentException">Lengths differ, p is outside [0, 1), or firstIndex is negative.</exception>
+    public static void Forward(Span<float> output, ReadOnlySpan<float> input, float probability, ulong seed, long step, int firstIndex = 0)
     {
         KernelArguments.SameLength(output.Length, input.Length, nameof(output), nameof(input));
-        Apply(output, input, probability, seed, step, accumulate: false);
+        Apply(output, input, probability, seed, step, firstIndex, accumulate: false);
     }
 
     /// <summary>Differentiates output = keep·input/(1-p): inputGradient[i] += keep(i)·outputGradient[i]/(1-p).</summary>
-    /// <exception cref="ArgumentException">Lengths differ or p is outside [0, 1).</exception>
-    public static void Backward(Span<float> inputGradient, ReadOnlySpan<float> outputGradient, float probability, ulong seed, long step)
+    /// <exception cref="ArgumentException">Lengths differ, p is outside [0, 1), or firstIndex is negative.</exception>
+    public static void Backward(Span<float> inputGradient, ReadOnlySpan<float> outputGradient, float probability, ulong seed, long step, int firstIndex = 0)
     {
         KernelArguments.SameLength(inputGradient.Length, outputGradient.Length, nameof(inputGradient), nameof(outputGradient));
-        Apply(inputGradient, outputGradient, probability, seed, step, accumulate: true);
+        Apply(inputGradient, outputGradient, probability, seed, step, firstIndex, accumulate: true);
     }
 
     /// <summary>True when element <paramref name="index"/> is kept (the mask both passes use).</summary>
@@ -47,8 +48,9 @@ public static class Dropout
     private static uint Threshold(float probability)
         => (uint)Math.Min(Math.Round(probability * 4294967296.0), uint.MaxValue);
 
-    private static void Apply(Span<float> destination, ReadOnlySpan<float> source, float probability, ulong seed, long step, bool accumulate)
+    private static void Apply(Span<float> destination, ReadOnlySpan<float> source, float probability, ulong seed, long step, int firstIndex, bool accumulate)
     {
+        KernelArguments.NonNegative(firstIndex, nameof(firstIndex));
         if (!(probability >= 0f && probability < 1f))
             throw new ArgumentException($"probability must be in [0, 1), got {probability}.", nameof(probability));
         float scale = (float)(1.0 / (1.0 - probability));
@@ -66,7 +68,7 @@ public static class Dropout
             var scaleV = new Vector<float>(scale);
             for (; i <= source.Length - w; i += w)
             {
-                var bits = Mix32(Mix32(new Vector<uint>((uint)i) + laneV + loV) ^ hiV);
+                var bits = Mix32(Mix32(new Vector<uint>((uint)(firstIndex + i)) + laneV + loV) ^ hiV);
                 var keep = Vector.AsVectorInt32(Vector.GreaterThanOrEqual(bits, thV));
                 var kept = Vector.ConditionalSelect(keep, new Vector<float>(source[i..]) * scaleV, Vector<float>.Zero);
                 if (accumulate) kept += new Vector<float>(destination[i..]);
@@ -75,7 +77,7 @@ public static class Dropout
         }
         for (; i < source.Length; i++)
         {
-            float v = CounterRng.DropoutBits(lo, hi, (uint)i) >= threshold ? source[i] * scale : 0f;
+            float v = CounterRng.DropoutBits(lo, hi, (uint)(firstIndex + i)) >= threshold ? source[i] * scale : 0f;
             destination[i] = accumulate ? destination[i] + v : v;
         }
     }

@@ -15,6 +15,9 @@ public enum ActivationFunction
 
     /// <summary>max(x, 0) (HF "relu").</summary>
     Relu,
+
+    /// <summary>tanh(x) (HF "tanh", BERT's pooler).</summary>
+    Tanh,
 }
 
 /// <summary>Name lookup and dispatch for <see cref="ActivationFunction"/>.</summary>
@@ -27,6 +30,7 @@ public static class Activations
         ["gelu_pytorch_tanh"] = ActivationFunction.GeluTanh,
         ["gelu_fast"] = ActivationFunction.GeluTanh,
         ["relu"] = ActivationFunction.Relu,
+        ["tanh"] = ActivationFunction.Tanh,
     };
 
     /// <summary>The activation for a Hugging Face config name.</summary>
@@ -46,6 +50,7 @@ public static class Activations
         {
             case ActivationFunction.Gelu: Gelu.Forward(output, input, GeluApproximation.None); break;
             case ActivationFunction.GeluTanh: Gelu.Forward(output, input, GeluApproximation.Tanh); break;
+            case ActivationFunction.Tanh: TanhKernel.Forward(output, input); break;
             default: Relu.Forward(output, input); break;
         }
     }
@@ -57,6 +62,7 @@ public static class Activations
         {
             case ActivationFunction.Gelu: Gelu.Backward(inputGradient, input, outputGradient, GeluApproximation.None); break;
             case ActivationFunction.GeluTanh: Gelu.Backward(inputGradient, input, outputGradient, GeluApproximation.Tanh); break;
+            case ActivationFunction.Tanh: TanhKernel.Backward(inputGradient, input, outputGradient); break;
             default: Relu.Backward(inputGradient, input, outputGradient); break;
         }
     }

@@ -43,7 +43,11 @@ public class DropoutTests
         Dropout.Forward(c, x, 0.5f, 99, 4);
         Assert.Equal(a, b);
         Assert.NotEqual(a, c);
-        // A suffix computed on its own has a different index base, so only the whole call is reproducible; p = 0 is the identity.
+        // Chunks given their global first index reproduce the whole call (how a thread pool may split it).
+        var chunked = new float[257];
+        Dropout.Forward(chunked.AsSpan(0, 100), x.AsSpan(0, 100), 0.5f, 99, 3);
+        Dropout.Forward(chunked.AsSpan(100), x.AsSpan(100), 0.5f, 99, 3, firstIndex: 100);
+        Assert.Equal(a, chunked);
         var id = new float[257];
         Dropout.Forward(id, x, 0f, 99, 3);
         Assert.Equal(x, id);

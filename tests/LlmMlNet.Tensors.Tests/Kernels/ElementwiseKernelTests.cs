@@ -126,6 +126,28 @@ public class ElementwiseKernelTests
     }
 
     [Fact]
+    public void Tanh_matches_its_double_twin_and_finite_differences()
+    {
+        foreach (int n in AwkwardSizes.Append(600))
+        {
+            var x = RandomArray(n, n + 5, 4f);
+            var y1 = new float[n]; var y2 = new float[n];
+            TanhKernel.Forward(y1, x); TanhKernel.ForwardNaive(y2, x);
+            AssertClose(y2, y1, 1e-6, Ulps);
+            var d = RandomArray(n, 6);
+            var g1 = new float[n]; var g2 = new float[n];
+            TanhKernel.Backward(g1, x, d); TanhKernel.BackwardNaive(g2, x, d);
+            AssertClose(g2, g1, 1e-6, 1e-5);
+        }
+        // Smooth, h = 1e-2: tolerance 1e-3 + 1e-3·|g| as for GELU.
+        var xs = RandomArray(65, 23, 2f); var w = RandomArray(65, 24);
+        var grad = new float[65];
+        TanhKernel.Backward(grad, xs, w);
+        var ys = new float[65];
+        CheckGradient(xs, grad, () => { TanhKernel.Forward(ys, xs); return Dot(w, ys); }, 1e-3, 1e-3);
+    }
+
+    [Fact]
     public void Gelu_exact_matches_known_values_of_the_normal_cdf()
     {
         // gelu(1) = Φ(1) = 0.841344746..., gelu(-1) = -Φ(-1) = -0.158655254..., gelu(2) = 2·0.977249868...
