@@ -24,8 +24,9 @@ public static class CheckpointLoader
     /// </param>
     /// <returns>The report; parameters it lists as initialized were not touched.</returns>
     /// <exception cref="InvalidDataException">
-    /// An encoder weight is missing (the message names the key), or a tensor's shape does not match the
-    /// config (naming file, tensor, both shapes); thrown before any parameter is written.
+    /// An encoder weight is missing (the message names the key), a tensor's shape does not match the
+    /// config (naming file, tensor, both shapes), or a weight's dtype is not F32/F16/BF16; thrown before any
+    /// parameter is written. Buffers of other dtypes (int64 position_ids) are fine: they are ignored.
     /// </exception>
     public static CheckpointLoadReport Load(CheckpointFolder folder, TransformerConfig config, IReadOnlySet<KeyGroup> groups,
         ParameterView target, bool ignoreMismatchedHeadSizes = false)
@@ -77,6 +78,9 @@ public static class CheckpointLoader
                 continue;
             }
             var info = folder.Info(stored);
+            if (!SafetensorsDTypes.IsReadable(info.DType))
+                throw new InvalidDataException(
+                    $"{folder.FileOf(stored).Path}: tensor '{stored}': dtype {SafetensorsDTypes.Name(info.DType)} is not supported (only F32, F16 and BF16 are read)");
             if (!info.Shape.SequenceEqual(mapping.HfShape))
             {
                 if (ignoreMismatchedHeadSizes && mapping.Group != KeyGroup.Encoder)

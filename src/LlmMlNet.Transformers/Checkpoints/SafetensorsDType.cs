@@ -1,6 +1,6 @@
 // The element types a safetensors file may declare, their sizes, and the exact upcast of the three
-// floating-point types we accept (F32, F16, BF16) to float32. Not a general numeric converter: integer
-// and float64 tensors are named so the error can say which dtype was found, but are never read.
+// floating-point types we read (F32, F16, BF16) to float32. Other dtypes are valid in a file (real
+// checkpoints store int64 position_ids buffers) but reading one as floats is an error naming the dtype.
 using System.Buffers.Binary;
 
 namespace LlmMlNet.Transformers.Checkpoints;
@@ -14,56 +14,74 @@ public enum SafetensorsDType
     F16,
     /// <summary>bfloat16 (the top 16 bits of a float32); upcast exactly to float32.</summary>
     BF16,
+    /// <summary>float64: may be present, is not read.</summary>
+    F64,
+    /// <summary>int64 (e.g. position_ids buffers): may be present, is not read.</summary>
+    I64,
+    /// <summary>int32: may be present, is not read.</summary>
+    I32,
+    /// <summary>int16: may be present, is not read.</summary>
+    I16,
+    /// <summary>int8: may be present, is not read.</summary>
+    I8,
+    /// <summary>uint64: may be present, is not read.</summary>
+    U64,
+    /// <summary>uint32: may be present, is not read.</summary>
+    U32,
+    /// <summary>uint16: may be present, is not read.</summary>
+    U16,
+    /// <summary>uint8: may be present, is not read.</summary>
+    U8,
+    /// <summary>bool (one byte): may be present, is not read.</summary>
+    BOOL,
+    /// <summary>float8 e4m3: may be present, is not read.</summary>
+    F8_E4M3,
+    /// <summary>float8 e5m2: may be present, is not read.</summary>
+    F8_E5M2,
 }
 
 /// <summary>Parsing, sizes and conversion of <see cref="SafetensorsDType"/> values.</summary>
 public static class SafetensorsDTypes
 {
-    // dtype strings the format defines but we do not read; listed so the error can say "unsupported"
-    // (a real safetensors file of another type) rather than "unknown" (a corrupt header).
-    private static readonly HashSet<string> KnownButUnsupported =
-        ["F64", "F8_E4M3", "F8_E5M2", "I64", "I32", "I16", "I8", "U64", "U32", "U16", "U8", "BOOL"];
-
-    /// <summary>Parses a header dtype string.</summary>
+    /// <summary>Parses a header dtype string (the enum member names are the format's strings).</summary>
     /// <param name="text">The <c>dtype</c> value, e.g. "F32".</param>
-    /// <param name="dtype">The parsed type when supported.</param>
-    /// <param name="problem">When not supported: why, naming the dtype.</param>
-    /// <returns>True when the dtype is F32, F16 or BF16.</returns>
+    /// <param name="dtype">The parsed type.</param>
+    /// <param name="problem">When unknown: why, naming the string.</param>
+    /// <returns>True when the format defines the dtype.</returns>
     public static bool TryParse(string text, out SafetensorsDType dtype, out string problem)
     {
         problem = "";
-        switch (text)
-        {
-            case "F32": dtype = SafetensorsDType.F32; return true;
-            case "F16": dtype = SafetensorsDType.F16; return true;
-            case "BF16": dtype = SafetensorsDType.BF16; return true;
-        }
-        dtype = default;
-        problem = KnownButUnsupported.Contains(text)
-            ? $"dtype {text} is not supported (only F32, F16 and BF16 are read)"
-            : $"unknown dtype '{text}'";
+        if (Enum.TryParse(text, ignoreCase: false, out dtype) && Enum.IsDefined(dtype) && text == dtype.ToString()) return true;
+        problem = $"unknown dtype '{text}'";
         return false;
     }
 
-    /// <summary>The header string of a dtype ("F32", "F16", "BF16").</summary>
-    public static string Name(SafetensorsDType dtype) => dtype switch
-    {
-        SafetensorsDType.F32 => "F32",
-        SafetensorsDType.F16 => "F16",
-        SafetensorsDType.BF16 => "BF16",
-        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
-    };
+    /// <summary>The header string of a dtype ("F32", "I64", ...).</summary>
+    public static string Name(SafetensorsDType dtype) =>
+        Enum.IsDefined(dtype) ? dtype.ToString() : throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype");
 
-    /// <summary>Bytes per element: 4 for F32, 2 for F16 and BF16.</summary>
-    public static int ElementSize(SafetensorsDType dtype) => dtype == SafetensorsDType.F32 ? 4 : 2;
+    /// <summary>True for the dtypes read as float32: F32, F16, BF16.</summary>
+    public static bool IsReadable(SafetensorsDType dtype) => dtype is SafetensorsDType.F32 or SafetensorsDType.F16 or SafetensorsDType.BF16;
+
+    /// <summary>Bytes per element.</summary>
+    public static int ElementSize(SafetensorsDType dtype) => dtype switch
+    {
+        SafetensorsDType.F64 or SafetensorsDType.I64 or SafetensorsDType.U64 => 8,
+        SafetensorsDType.F32 or SafetensorsDType.I32 or SafetensorsDType.U32 => 4,
+        SafetensorsDType.F16 or SafetensorsDType.BF16 or SafetensorsDType.I16 or SafetensorsDType.U16 => 2,
+        _ => 1,
+    };
 
     /// <summary>
     /// Converts little-endian elements of <paramref name="dtype"/> to float32. Every F16 and BF16 value
     /// (subnormals, infinities, NaN payload sign included) is representable in float32, so the upcast is exact.
     /// </summary>
     /// <exception cref="ArgumentException">The byte count is not <c>destination.Length * ElementSize</c>.</exception>
+    /// <exception cref="NotSupportedException">The dtype is not F32, F16 or BF16 (the message names it).</exception>
     public static void ToFloat32(SafetensorsDType dtype, ReadOnlySpan<byte> source, Span<float> destination)
     {
+        if (!IsReadable(dtype))
+            throw new NotSupportedException($"dtype {Name(dtype)} is not supported (only F32, F16 and BF16 are read)");
         var size = ElementSize(dtype);
         if (source.Length != (long)destination.Length * size)
             throw new ArgumentException(

@@ -85,9 +85,13 @@ public sealed unsafe class SafetensorsFile : IDisposable
     /// <param name="destination">Exactly the tensor's element count.</param>
     /// <exception cref="KeyNotFoundException">No tensor of that name (named in the message).</exception>
     /// <exception cref="ArgumentException">The destination length differs from the element count.</exception>
+    /// <exception cref="NotSupportedException">The tensor's dtype is not F32, F16 or BF16 (names file, tensor and dtype).</exception>
     public void ReadFloat32(string name, Span<float> destination)
     {
         var info = Get(name);
+        if (!SafetensorsDTypes.IsReadable(info.DType))
+            throw new NotSupportedException(
+                $"{Path}: tensor '{name}': dtype {SafetensorsDTypes.Name(info.DType)} is not supported (only F32, F16 and BF16 are read)");
         if (destination.Length != info.ElementCount)
             throw new ArgumentException(
                 $"{Path}: tensor '{name}' has {info.ElementCount} elements {info.ShapeText}, destination has {destination.Length}",

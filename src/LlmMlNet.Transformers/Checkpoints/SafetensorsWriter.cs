@@ -29,6 +29,8 @@ public static class SafetensorsWriter
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var tensor in ordered)
         {
+            if (!SafetensorsDTypes.IsReadable(tensor.DType))
+                throw new ArgumentException($"tensor '{tensor.Name}': only F32, F16 and BF16 can be written", nameof(tensors));
             if (!seen.Add(tensor.Name)) throw new ArgumentException($"tensor '{tensor.Name}' given twice", nameof(tensors));
             var count = tensor.Shape.Aggregate(1L, (a, b) => a * b);
             if (tensor.Shape.Any(d => d < 0) || count != tensor.Values.Length)

@@ -106,7 +106,7 @@ public sealed class CheckpointLoaderTests
             name = name.Replace("LayerNorm.weight", "LayerNorm.gamma").Replace("LayerNorm.bias", "LayerNorm.beta");
             return new SafetensorsTensor(name, m.HfShape.ToArray(), Enumerable.Repeat(0.25f, m.ElementCount).ToArray());
         }).ToList();
-        tensors.Add(new SafetensorsTensor("embeddings.position_ids", [1, 8], new float[8]));
+        tensors.Add(new SafetensorsTensor("embeddings.position_ids", [1, 8], new float[8], SafetensorsDType.BF16));
         tensors.Add(new SafetensorsTensor("cls.predictions.decoder.weight", [20, 128], new float[20 * 128]));
         using var folder = new TempFolder();
         SafetensorsWriter.Write(folder.File("model.safetensors"), tensors);
@@ -192,6 +192,28 @@ public sealed class CheckpointLoaderTests
 
         File.Delete(folder.File(shards[1]));
         Assert.Contains(shards[1], Assert.Throws<FileNotFoundException>(() => CheckpointFolder.Open(folder.Path).Dispose()).Message);
+    }
+
+    [Fact]
+    public void Int64BufferInARealLayoutIsIgnoredNotRead()
+    {
+        // The fixture's GPT-2 file plus an int64 attn.bias buffer appended, as older conversions store it.
+        var directory = TestSupport.RepoPaths.Fixture("parity", "gpt2-tiny-random");
+        var bytes = File.ReadAllBytes(Path.Combine(directory, "model.safetensors"));
+        var headerLength = (int)BitConverter.ToUInt64(bytes, 0);
+        var header = System.Text.Json.Nodes.JsonNode.Parse(bytes.AsSpan(8, headerLength))!.AsObject();
+        var dataLength = bytes.Length - 8 - headerLength;
+        header["transformer.h.0.attn.bias"] = System.Text.Json.Nodes.JsonNode.Parse(
+            $$"""{"dtype":"I64","shape":[1],"data_offsets":[{{dataLength}},{{dataLength + 8}}]}""");
+        using var folder = new TempFolder();
+        RawSafetensors.Write(folder.File("model.safetensors"), header.ToJsonString(), [.. bytes.AsSpan(8 + headerLength), .. new byte[8]]);
+        File.Copy(Path.Combine(directory, "config.json"), folder.File("config.json"));
+        var config = TransformerConfigReader.Read(folder.File("config.json"));
+        var groups = new HashSet<KeyGroup> { KeyGroup.Encoder };
+        using var checkpoint = CheckpointFolder.Open(folder.Path);
+        var report = CheckpointLoader.Load(checkpoint, config, groups, new DictionaryParameters(config, groups).View);
+        Assert.Equal(["transformer.h.0.attn.bias"], report.Ignored);
+        Assert.True(report.IsExact);
     }
 
     [Fact]

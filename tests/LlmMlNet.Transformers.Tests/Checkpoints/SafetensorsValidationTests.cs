@@ -73,8 +73,18 @@ public sealed class SafetensorsValidationTests
     }
 
     [Fact]
-    public void KnownButUnsupportedDTypeIsNamed() =>
-        Assert.Contains("dtype I64 is not supported", OpenFails("""{"ids":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}""", 8).Message);
+    public void IntegerBuffersAreValidButReadingThemAsFloatsNamesTheDType()
+    {
+        // Real checkpoints store int64 position_ids; the file opens, only a float read of them fails.
+        using var folder = new TempFolder();
+        var path = folder.File("ids.safetensors");
+        RawSafetensors.Write(path, """{"ids":{"dtype":"I64","shape":[2],"data_offsets":[0,16]}}""", new byte[16]);
+        using var file = SafetensorsFile.Open(path);
+        var error = Assert.Throws<NotSupportedException>(() => file.ReadFloat32("ids"));
+        Assert.Contains("'ids'", error.Message);
+        Assert.Contains("dtype I64 is not supported", error.Message);
+        Assert.Contains("needs 16", OpenFails("""{"ids":{"dtype":"I64","shape":[2],"data_offsets":[0,8]}}""", 8).Message);
+    }
 
     [Fact]
     public void NegativeShape() =>

@@ -108,3 +108,18 @@ public sealed class PaddingAndModeTests
         Assert.Contains("expected batch × sequence = 6", Assert.Throws<ArgumentException>(() => new ModelBatch(2, 3, [1, 2])).Message);
     }
 }
+
+public sealed class SinusoidalPositionTests
+{
+    [Fact]
+    public void DistilBertSinusoidalTableIsFilledAndFrozen()
+    {
+        var config = ModelGradientTests.TinyConfig(ModelFamily.DistilBert) with { SinusoidalPositions = true };
+        var parameters = TransformerParameters.Create(config, new HashSet<KeyGroup> { KeyGroup.Encoder });
+        var table = parameters["embeddings.position"];
+        var dim = config.HiddenSize;
+        Assert.Equal(MathF.Sin(3f), table[3 * dim], 6);
+        Assert.Equal((float)Math.Cos(3 / Math.Pow(10000, 2.0 * 2 / dim)), table[3 * dim + 5], 6);
+        Assert.False(parameters.Set.Handle("embeddings.position").Trainable);
+    }
+}
