@@ -134,7 +134,7 @@ public sealed class Trainer
                 if (_state.GlobalStep < total && !stoppedEarly) _state = _state with { Epoch = epoch + 1, BatchesInEpoch = 0 };
             }
             if (_o.OutputDirectory is not null && _lastCheckpoint != StepFolder(_state.GlobalStep)) SaveStep();
-            if (_o.LoadBestAtEnd && _bestValues is not null) _bestValues.CopyTo(_p.Values, 0);
+            if (_o.LoadBestAtEnd) LoadBest();
             var seconds = _clock.Elapsed.TotalSeconds;
             return new TrainingResult
             {
@@ -217,6 +217,15 @@ public sealed class Trainer
                 Elapsed = elapsed,
                 Evaluation = metrics,
             };
+        }
+
+        /// <summary>Restores the best evaluated weights: from memory, or after a resume from the best folder.</summary>
+        private void LoadBest()
+        {
+            if (_bestValues is not null) _bestValues.CopyTo(_p.Values, 0);
+            else if (_state.BestStep is not null && _o.OutputDirectory is not null
+                     && Directory.Exists(Path.Combine(_o.OutputDirectory, BestFolder)))
+                TrainerCheckpoint.LoadValues(Path.Combine(_o.OutputDirectory, BestFolder), _p);
         }
 
         private void Resume(string folder, int total)
