@@ -75,4 +75,18 @@ public sealed class DataStreamingTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void TrainerPullsExamplesLazilyBoundedByBufferAndBatch()
+    {
+        long pulled = 0;
+        IEnumerable<int> Endless() { for (int i = 0; ; i++) { pulled++; yield return i; } }
+        var pulledAtStep = new List<long>();
+        var model = new TrainerLearningTests.FixedGradientModel([1f]);
+        new Trainer(new TrainerOptions { BatchSize = 4, GradientAccumulationSteps = 2, MaxSteps = 5, ShuffleBufferSize = 16 })
+            .Train(model, Endless(), new TrainerLearningTests.IdentityCollator(),
+                progress: new TrainingTestSupport.SyncProgress(_ => pulledAtStep.Add(pulled)));
+        // With MaxSteps there is no counting pass: after step s the trainer holds at most the buffer plus one more example.
+        for (int s = 0; s < 5; s++) Assert.InRange(pulledAtStep[s], (s + 1) * 8, (s + 1) * 8 + 16 + 1);
+    }
 }
