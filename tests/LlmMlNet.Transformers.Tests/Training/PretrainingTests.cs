@@ -95,4 +95,34 @@ public sealed class PretrainingTests
         double after = LossEvaluation.Evaluate(objective, validation)["eval_loss"];
         Assert.True(after < 0.4 * before, $"CLM loss {before:F2} -> {after:F2}");
     }
+
+    [Fact]
+    public void ResumedBertPretrainingIsBitIdenticalIncludingDropout()
+    {
+        var tokenizer = WordPieceTokenizer();
+        var corpus = Sentences(64, 5).Select((s, i) => new Data.CorpusLine(s, i, true, 0, i + 1, default)).ToList();
+        PretrainingOptions Options(string output) => new()
+        {
+            BlockSize = 16,
+            Masking = new MaskingOptions { WholeWordMasking = true },
+            Trainer = new TrainerOptions
+            {
+                LearningRate = 1e-3f, BatchSize = 4, MaxSteps = 6, ShuffleBufferSize = 5, CheckpointEverySteps = 3,
+                OutputDirectory = output, Threads = 1, Seed = 21,
+            },
+        };
+        using var straightDir = new TempFolder();
+        var straight = Pretraining.FromScratch("tiny", ModelFamily.Bert, tokenizer, seed: 4);
+        Pretraining.Train(straight, tokenizer, corpus, Options(straightDir.Path));
+
+        using var stoppedDir = new TempFolder();
+        var first = Pretraining.FromScratch("tiny", ModelFamily.Bert, tokenizer, seed: 4);
+        using var cancel = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => Pretraining.Train(first, tokenizer, corpus, Options(stoppedDir.Path),
+            progress: new SyncProgress(p => { if (p.Step == 3) cancel.Cancel(); }), cancellationToken: cancel.Token));
+        var resumed = Pretraining.FromScratch("tiny", ModelFamily.Bert, tokenizer, seed: 4);
+        Pretraining.Train(resumed, tokenizer, corpus, Options(stoppedDir.Path), resumeFrom: Path.Combine(stoppedDir.Path, "checkpoint-3"));
+        AssertBitIdentical(straight.Set, resumed.Set);
+        Assert.NotEqual(Pretraining.FromScratch("tiny", ModelFamily.Bert, tokenizer, seed: 4).Set.Values, resumed.Set.Values);
+    }
 }
