@@ -5,15 +5,35 @@ namespace LlmMlNet.Tensors.Memory;
 
 /// <summary>
 /// Two-phase arena: <see cref="Reserve"/> slices while building layers, then <see cref="Commit"/>
-/// allocates the single backing array. Slices are reused every step.
+/// allocates the single backing array. Slices are reused every step. For backward scratch that
+/// layers use one at a time, <see cref="Rewind"/> to a <see cref="Position"/> lets the next layer's
+/// reservations overlap the previous layer's; the array is sized to the high-water mark.
 /// </summary>
 public sealed class ActivationArena
 {
     private float[]? _data;
     private long _reserved;
+    private long _highWater;
 
-    /// <summary>Elements reserved so far.</summary>
-    public long ReservedLength => _reserved;
+    /// <summary>Elements the committed array holds (the high-water mark of reservations).</summary>
+    public long ReservedLength => _highWater;
+
+    /// <summary>Where the next reservation starts; pass it to <see cref="Rewind"/> later to overlap.</summary>
+    public long Position => _reserved;
+
+    /// <summary>
+    /// Moves the reservation point back to <paramref name="position"/>, so later reservations share
+    /// memory with those made since. Only for buffers that are never live at the same time.
+    /// </summary>
+    /// <exception cref="ArgumentException">position is negative or beyond the current position.</exception>
+    /// <exception cref="InvalidOperationException">The arena is already committed.</exception>
+    public void Rewind(long position)
+    {
+        if (_data is not null) throw new InvalidOperationException("The arena is committed; rewind only while building.");
+        if (position < 0 || position > _reserved)
+            throw new ArgumentException($"position {position} is outside [0, {_reserved}].", nameof(position));
+        _reserved = position;
+    }
 
     /// <summary>True after <see cref="Commit"/>.</summary>
     public bool IsCommitted => _data is not null;
@@ -29,11 +49,12 @@ public sealed class ActivationArena
         _reserved += (length + 15) & ~15L;
         if (_reserved > Array.MaxLength)
             throw new InvalidOperationException($"The arena would exceed {Array.MaxLength} elements.");
+        _highWater = Math.Max(_highWater, _reserved);
         return new ArenaBuffer(this, (int)offset, length);
     }
 
     /// <summary>Allocates the backing array (idempotent).</summary>
-    public void Commit() => _data ??= new float[_reserved];
+    public void Commit() => _data ??= new float[_highWater];
 
     /// <summary>Zeroes the whole arena (e.g. an arena of activation gradients, once per step).</summary>
     /// <exception cref="InvalidOperationException">Not committed.</exception>

@@ -1,0 +1,63 @@
+// Activation functions chosen by Hugging Face config name ("hidden_act" / "activation_function"):
+// the names are data in one table, mapped onto our kernels. Not a plug-in registry.
+using LlmMlNet.Tensors.Kernels;
+
+namespace LlmMlNet.Transformers.Layers;
+
+/// <summary>Element-wise activations the feed-forward block supports.</summary>
+public enum ActivationFunction
+{
+    /// <summary>Exact GELU, x·Φ(x) (HF "gelu").</summary>
+    Gelu,
+
+    /// <summary>Tanh-approximated GELU (HF "gelu_new", "gelu_pytorch_tanh", "gelu_fast").</summary>
+    GeluTanh,
+
+    /// <summary>max(x, 0) (HF "relu").</summary>
+    Relu,
+}
+
+/// <summary>Name lookup and dispatch for <see cref="ActivationFunction"/>.</summary>
+public static class Activations
+{
+    private static readonly Dictionary<string, ActivationFunction> ByHuggingFaceName = new(StringComparer.Ordinal)
+    {
+        ["gelu"] = ActivationFunction.Gelu,
+        ["gelu_new"] = ActivationFunction.GeluTanh,
+        ["gelu_pytorch_tanh"] = ActivationFunction.GeluTanh,
+        ["gelu_fast"] = ActivationFunction.GeluTanh,
+        ["relu"] = ActivationFunction.Relu,
+    };
+
+    /// <summary>The activation for a Hugging Face config name.</summary>
+    /// <exception cref="ArgumentException">The name is not supported (the message lists the supported names).</exception>
+    public static ActivationFunction Parse(string huggingFaceName)
+    {
+        ArgumentNullException.ThrowIfNull(huggingFaceName);
+        return ByHuggingFaceName.TryGetValue(huggingFaceName, out var f)
+            ? f
+            : throw new ArgumentException($"Unsupported activation '{huggingFaceName}'; supported: {string.Join(", ", ByHuggingFaceName.Keys)}.", nameof(huggingFaceName));
+    }
+
+    /// <summary>output = f(input).</summary>
+    public static void Forward(ActivationFunction function, Span<float> output, ReadOnlySpan<float> input)
+    {
+        switch (function)
+        {
+            case ActivationFunction.Gelu: Gelu.Forward(output, input, GeluApproximation.None); break;
+            case ActivationFunction.GeluTanh: Gelu.Forward(output, input, GeluApproximation.Tanh); break;
+            default: Relu.Forward(output, input); break;
+        }
+    }
+
+    /// <summary>Differentiates output = f(input): inputGradient += f'(input)·outputGradient.</summary>
+    public static void Backward(ActivationFunction function, Span<float> inputGradient, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient)
+    {
+        switch (function)
+        {
+            case ActivationFunction.Gelu: Gelu.Backward(inputGradient, input, outputGradient, GeluApproximation.None); break;
+            case ActivationFunction.GeluTanh: Gelu.Backward(inputGradient, input, outputGradient, GeluApproximation.Tanh); break;
+            default: Relu.Backward(inputGradient, input, outputGradient); break;
+        }
+    }
+}

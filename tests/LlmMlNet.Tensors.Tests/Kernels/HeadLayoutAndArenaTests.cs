@@ -1,0 +1,51 @@
+// Head split/merge against index arithmetic on awkward shapes (and merge ∘ split = identity),
+// and the arena's Rewind: overlapping scratch, high-water sizing.
+using LlmMlNet.Tensors.Kernels;
+using LlmMlNet.Tensors.Memory;
+using Xunit;
+using static LlmMlNet.Tensors.Tests.Kernels.TestNumerics;
+
+namespace LlmMlNet.Tensors.Tests.Kernels;
+
+public class HeadLayoutAndArenaTests
+{
+    [Theory]
+    [InlineData(1, 1, 1, 1)]
+    [InlineData(2, 7, 3, 5)]
+    [InlineData(3, 17, 4, 16)]
+    [InlineData(0, 5, 2, 2)]
+    public void Split_moves_each_head_slice_and_merge_inverts_it(int batch, int seq, int heads, int headSize)
+    {
+        int c = heads * headSize, n = batch * seq * c;
+        var x = RandomArray(n, n + 1);
+        var split = new float[n];
+        HeadLayout.Split(split, x, batch, seq, heads, headSize);
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t < seq; t++)
+                for (int h = 0; h < heads; h++)
+                    for (int d = 0; d < headSize; d++)
+                        Assert.Equal(x[(b * seq + t) * c + h * headSize + d], split[((b * heads + h) * seq + t) * headSize + d]);
+        var merged = new float[n];
+        HeadLayout.Merge(merged, split, batch, seq, heads, headSize);
+        Assert.Equal(x, merged);
+        if (n > 0)
+            Assert.Equal("output", Assert.Throws<ArgumentException>(() => HeadLayout.Split(new float[n - 1], x, batch, seq, heads, headSize)).ParamName);
+    }
+
+    [Fact]
+    public void Rewind_overlaps_scratch_and_commit_sizes_to_the_high_water_mark()
+    {
+        var scratch = new ActivationArena();
+        long start = scratch.Position;
+        var a = scratch.Reserve(100);
+        scratch.Rewind(start);
+        var b = scratch.Reserve(40);
+        Assert.Equal(a.Offset, b.Offset);
+        scratch.Commit();
+        Assert.Equal(112, scratch.ReservedLength);
+        a.Span[0] = 5f;
+        Assert.Equal(5f, b.Span[0]);
+        Assert.Throws<InvalidOperationException>(() => scratch.Rewind(0));
+        Assert.Throws<ArgumentException>(() => new ActivationArena().Rewind(1));
+    }
+}
