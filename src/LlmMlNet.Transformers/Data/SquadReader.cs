@@ -285,8 +285,9 @@ public sealed class SquadReader : IEnumerable<QaExample>
         if (actual != type) throw Structure(cursor, $"expected {what} but found {actual?.ToString() ?? "the end of the file"}");
     }
 
+    // Utf8JsonReader carries its 0-based line count in the reader state across windows, so it is absolute.
     private DataFormatException Invalid(JsonStreamCursor cursor, JsonException ex) =>
-        new(FilePath, cursor.Line + (ex.LineNumber ?? 0), null, $"invalid JSON: {ex.Message}", ex);
+        new(FilePath, ex.LineNumber is { } line ? line + 1 : cursor.Line, null, $"invalid JSON: {ex.Message}", ex);
 
     private DataFormatException Structure(JsonStreamCursor cursor, string reason) => new(FilePath, cursor.Line, null, reason);
 }

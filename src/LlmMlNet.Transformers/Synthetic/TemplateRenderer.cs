@@ -1,0 +1,41 @@
+// Fills the slots of a template sentence ("the {noun} was {L} .") word by word and reports where a
+// chosen slot's value landed, so QA answers get exact character offsets. No grammar, no inflection.
+
+using System.Text;
+
+namespace LlmMlNet.Transformers.Synthetic;
+
+/// <summary>Renders space-separated templates whose slots are whole tokens like <c>{noun}</c>.</summary>
+internal static class TemplateRenderer
+{
+    /// <summary>
+    /// Replaces each <c>{slot}</c> token by <paramref name="fill"/>(slot) and joins tokens with single spaces.
+    /// <paramref name="valueStart"/> is the offset (within the result) of the first <c>{value}</c> slot, or -1.
+    /// </summary>
+    public static string Render(string template, Func<string, string> fill, out int valueStart)
+    {
+        valueStart = -1;
+        var builder = new StringBuilder(template.Length + 32);
+        foreach (var token in template.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (builder.Length > 0) builder.Append(' ');
+            if (token.Length > 2 && token[0] == '{' && token[^1] == '}')
+            {
+                var slot = token[1..^1];
+                if (slot == "value" && valueStart < 0) valueStart = builder.Length;
+                builder.Append(fill(slot));
+            }
+            else
+            {
+                builder.Append(token);
+            }
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>Renders without tracking a value slot.</summary>
+    public static string Render(string template, Func<string, string> fill) => Render(template, fill, out _);
+
+    /// <summary>Upper-cases the first letter, as sentences in contexts start.</summary>
+    public static string Sentence(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}
