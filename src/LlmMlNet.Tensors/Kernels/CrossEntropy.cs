@@ -31,7 +31,7 @@ public static class CrossEntropy
             var mv = new Vector<float>(max);
             var sv = Vector<float>.Zero;
             int i = 0;
-            for (; i <= vocab - w; i += w) sv += Vector.Exp(new Vector<float>(x[i..]) - mv);
+            for (; i <= vocab - w; i += w) sv += FastExp.Exp(new Vector<float>(x[i..]) - mv);
             float sum = Vector.Sum(sv);
             for (; i < vocab; i++) sum += MathF.Exp(x[i] - max);
             float lse = max + MathF.Log(sum);
@@ -66,7 +66,7 @@ public static class CrossEntropy
             var lv = new Vector<float>(logSumExp[n]);
             int i = 0;
             for (; i <= vocab - w; i += w)
-                (new Vector<float>(d[i..]) + scaleV * Vector.Exp(new Vector<float>(x[i..]) - lv)).CopyTo(d[i..]);
+                (new Vector<float>(d[i..]) + scaleV * FastExp.Exp(new Vector<float>(x[i..]) - lv)).CopyTo(d[i..]);
             for (; i < vocab; i++) d[i] += scale * MathF.Exp(x[i] - logSumExp[n]);
             d[t] -= scale;
         }

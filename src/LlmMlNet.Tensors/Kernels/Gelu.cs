@@ -86,7 +86,7 @@ public static class Gelu
         var a = Vector.Abs(x) * new Vector<float>(InvSqrt2);
         var t = Vector<float>.One / (Vector<float>.One + new Vector<float>(P) * a);
         var poly = t * (new Vector<float>(A1) + t * (new Vector<float>(A2) + t * (new Vector<float>(A3) + t * (new Vector<float>(A4) + t * new Vector<float>(A5)))));
-        expHalfSq = Vector.Exp(-(a * a));
+        expHalfSq = FastExp.Exp(-(a * a));
         var q = new Vector<float>(0.5f) * poly * expHalfSq;
         return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<float>.Zero), Vector<float>.One - q, q);
     }
@@ -95,7 +95,7 @@ public static class Gelu
     private static Vector<float> HalfOnePlusTanh(Vector<float> x, out Vector<float> th)
     {
         var u = new Vector<float>(TanhScale) * (x + new Vector<float>(TanhCubic) * x * x * x);
-        th = Vector<float>.One - new Vector<float>(2f) / (Vector.Exp(u + u) + Vector<float>.One);
+        th = Vector<float>.One - new Vector<float>(2f) / (FastExp.Exp(u + u) + Vector<float>.One);
         return new Vector<float>(0.5f) * (Vector<float>.One + th);
     }
 

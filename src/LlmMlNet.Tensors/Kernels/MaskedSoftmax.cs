@@ -19,15 +19,24 @@ public static class MaskedSoftmax
         bool causal, int batch, int heads, int seq)
     {
         int rows = Check(probs.Length, scores.Length, keyMask.Length, batch, heads, seq, nameof(probs), nameof(scores));
+        int currentBatch = -1, visiblePrefix = seq;
+        bool prefixMask = true;
         for (int row = 0; row < rows; row++)
         {
             int q = row % seq, b = row / (heads * seq);
+            if (b != currentBatch)
+            {
+                // Right padding (1…1 0…0) is the common case: then the visible keys are a prefix and no -inf writes are needed.
+                currentBatch = b;
+                (visiblePrefix, prefixMask) = keyMask.IsEmpty ? (seq, true) : VisiblePrefix(keyMask.Slice(b * seq, seq));
+            }
             int len = causal ? q + 1 : seq;
+            if (prefixMask) len = Math.Min(len, visiblePrefix);
             var p = probs.Slice(row * seq, seq);
             var s = scores.Slice(row * seq, len);
             var visible = p[..len];
             s.CopyTo(visible);
-            if (!keyMask.IsEmpty)
+            if (!prefixMask)
             {
                 var mask = keyMask.Slice(b * seq, len);
                 for (int k = 0; k < len; k++)
@@ -45,6 +54,14 @@ public static class MaskedSoftmax
             float sum = TensorPrimitives.Sum(visible);
             TensorPrimitives.Multiply(visible, 1f / sum, visible);
         }
+    }
+
+    // Leading non-zero count, and whether everything after it is zero (the mask is a prefix).
+    private static (int Prefix, bool IsPrefix) VisiblePrefix(ReadOnlySpan<int> mask)
+    {
+        int prefix = mask.IndexOf(0);
+        if (prefix < 0) return (mask.Length, true);
+        return (prefix, mask[prefix..].IndexOfAnyExcept(0) < 0);
     }
 
     /// <summary>

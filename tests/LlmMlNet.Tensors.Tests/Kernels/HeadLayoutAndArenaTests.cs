@@ -49,3 +49,19 @@ public class HeadLayoutAndArenaTests
         Assert.Throws<ArgumentException>(() => new ActivationArena().Rewind(1));
     }
 }
+
+public class FastExpTests
+{
+    [Fact]
+    public void Fast_exp_is_within_a_few_ulps_of_double_exp_over_the_float_range()
+    {
+        // Relative error bound 4e-7 (about 3 ulps); sampled densely over [-87, 88].
+        for (double x = -87; x <= 88; x += 0.0137)
+        {
+            float got = FastExp.Exp(new System.Numerics.Vector<float>((float)x))[0];
+            double want = Math.Exp((float)x);
+            Assert.True(Math.Abs(got - want) <= 4e-7 * want, $"exp({(float)x}) = {want}, got {got}");
+        }
+        Assert.True(FastExp.Exp(new System.Numerics.Vector<float>(float.NegativeInfinity))[0] < 1e-37f);
+    }
+}
