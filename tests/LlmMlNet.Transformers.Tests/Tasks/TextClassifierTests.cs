@@ -15,7 +15,7 @@ namespace LlmMlNet.Transformers.Tests.Tasks;
 public sealed class TextClassifierTests(ITestOutputHelper output)
 {
     private static readonly Lazy<SentimentDataset> Data = new(() =>
-        SentimentDatasetGenerator.Generate(3, new SentimentDatasetOptions { TrainCount = 320, ValidationCount = 120, TestCount = 10, SeenWordFraction = 0.15 }));
+        SentimentDatasetGenerator.Generate(3, new SentimentDatasetOptions { TrainCount = 320, ValidationCount = 120, TestCount = 10, SeenWordFraction = 0.05 }));
 
     [Theory]
     [InlineData(FineTuningMethod.Full, 3e-3f, 4)]
