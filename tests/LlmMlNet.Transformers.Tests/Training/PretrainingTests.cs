@@ -58,8 +58,8 @@ public sealed class PretrainingTests
             BlockSize = 24,
             Trainer = new TrainerOptions { LearningRate = 2e-3f, BatchSize = 8, MaxSteps = 40, WarmupSteps = 4, EvaluateEverySteps = 20, Threads = 1 },
         };
-        var corpus = Sentences(300, 5).Select((s, i) => new Data.CorpusLine(s, i, true, 0, i + 1, default)).ToList();
-        var validation = Sentences(40, 77).Select((s, i) => new Data.CorpusLine(s, i, true, 0, i + 1, default)).ToList();
+        var corpus = Sentences(300, 5).Select((s, i) => new global::LlmMlNet.Transformers.Data.CorpusLine(s, i, true, 0, i + 1, default)).ToList();
+        var validation = Sentences(40, 77).Select((s, i) => new global::LlmMlNet.Transformers.Data.CorpusLine(s, i, true, 0, i + 1, default)).ToList();
         var before = LossEvaluation.Evaluate(Pretraining.CreateObjective(parameters, PretrainingObjective.MaskedLm, 8, 24),
             BlockPacker.Pack(validation, tokenizer, 24).Chunk(8).Select((c, i) => Pretraining.CreateCollator(PretrainingObjective.MaskedLm, tokenizer, new MaskingOptions())
                 .Collate(c, new BatchContext(0, i, i, options.Trainer.Seed))));
@@ -100,7 +100,7 @@ public sealed class PretrainingTests
     public void ResumedBertPretrainingIsBitIdenticalIncludingDropout()
     {
         var tokenizer = WordPieceTokenizer();
-        var corpus = Sentences(64, 5).Select((s, i) => new Data.CorpusLine(s, i, true, 0, i + 1, default)).ToList();
+        var corpus = Sentences(64, 5).Select((s, i) => new global::LlmMlNet.Transformers.Data.CorpusLine(s, i, true, 0, i + 1, default)).ToList();
         PretrainingOptions Options(string output) => new()
         {
             BlockSize = 16,
