@@ -7,6 +7,7 @@ public static class BenchmarkSuites
     private static readonly Dictionary<string, (string Description, Func<string[], int> Run)> Suites = new(StringComparer.OrdinalIgnoreCase)
     {
         ["gemm"] = ("SGEMM GFLOP/s vs fp32 peak and PyTorch (1 and 2 threads)", GemmBenchmark.Run),
+        ["finetuning"] = ("Step time of full fine-tuning vs LoRA vs adapters vs feature extraction, BERT mini 32x128", FineTuningBenchmark.Run),
     };
 
     /// <summary>Runs the suite named by the first argument, or lists the suites.</summary>
