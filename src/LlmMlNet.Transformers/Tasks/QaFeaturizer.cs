@@ -97,7 +97,8 @@ public sealed class QaFeaturizer
         int start = cls, end = cls;
         if (answer is not null && first >= 0 && window.Offsets[first].Start <= answer.Start && window.Offsets[last].End >= answer.End)
         {
-            // run_qa.py: step past every token starting at or before the answer, then back one; same from the end.
+            // run_qa.py: step past every token starting at or before the answer, then back one; same from the end. Unlike
+            // run_qa.py the walks stop at the context's ends, so an answer in the window's last token cannot run into [SEP] or padding.
             int s = first;
             while (s < n && window.SequenceIds[s] == 1 && window.Offsets[s].Start <= answer.Start) s++;
             int e = last;

@@ -113,4 +113,34 @@ public sealed class TextClassifierTests(ITestOutputHelper output)
         Assert.Equal(set.View("classifier.out.bias").ToArray(), heads["classifier.bias"]);
         Directory.Delete(folder, true);
     }
+
+    [Fact]
+    public void Bottleneck_adapters_saved_and_loaded_rebuild_a_model_with_identical_outputs()
+    {
+        var data = Data.Value;
+        var tokenizer = TaskTestKit.Tokenizer(data.Train.Select(e => e.Text));
+        var source = ModelSource.FromScratch(TaskTestKit.TinyBert(tokenizer, initializerRange: 0.2), seed: 1);
+        var classifier = TextClassifier.Train(source, tokenizer, data.Train.Take(64), TaskTestKit.Options(FineTuningMethod.Adapter, 2e-2f, 1));
+        var texts = data.Validation.Take(8).Select(e => (e.Text, (string?)null)).ToList();
+        var expected = classifier.PredictProbabilities(texts);
+        var folder = Path.Combine(Path.GetTempPath(), "llmmlnet-bottleneck-" + Guid.NewGuid().ToString("N"));
+        classifier.SaveAdapter(folder);
+        var loaded = LlmMlNet.Transformers.Adapters.BottleneckAdapterFormat.Load(folder, classifier.Parameters.Config);
+        Assert.Equal(classifier.Adapter!.Parameters.Values, loaded.Parameters.Values);
+        Assert.Contains(loaded.Parameters.Values, v => v != 0f);
+        var arena = new LlmMlNet.Tensors.Memory.ActivationArena();
+        var factory = loaded.CreateLayerFactory(classifier.Parameters.Set, arena, 8 * 48);
+        var model = new TransformerModel(classifier.Parameters, 8, 48, 0, prefix => factory(prefix), arena);
+        var head = new SequenceClassificationHead(model);
+        var featurizer = new ClassificationFeaturizer(tokenizer, classifier.Labels, 48);
+        var batch = featurizer.Collate(texts.Select(t => featurizer.Featurize(t.Text)).ToList(), default);
+        var logits = head.Forward(model.Forward(batch.Inputs)).ToArray();
+        for (int i = 0; i < texts.Count; i++)
+        {
+            Softmax.InPlace(logits.AsSpan(i * 2, 2));
+            Assert.Equal(expected[i][0], logits[i * 2], 1e-6f);
+            Assert.Equal(expected[i][1], logits[i * 2 + 1], 1e-6f);
+        }
+        Directory.Delete(folder, true);
+    }
 }
