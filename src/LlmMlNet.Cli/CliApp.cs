@@ -13,6 +13,7 @@ public static class CliApp
         var root = new RootCommand("llmmlnet: pre-train, fine-tune and run transformer language models for ML.NET, on the CPU.");
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
+        root.Subcommands.Add(PretrainCommand.Create());
         return root;
     }
 }
