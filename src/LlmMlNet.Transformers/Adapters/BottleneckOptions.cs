@@ -20,6 +20,12 @@ public sealed record BottleneckOptions
     /// <summary>Insert an adapter after each block's feed-forward output. Default true.</summary>
     public bool AfterFeedForward { get; init; } = true;
 
+    /// <summary>
+    /// Also train the base model's LayerNorm gains and biases, as Houlsby et al. do (they are few: 2·C per norm). Default true.
+    /// Read by the task models when they choose what trains; the adapter itself holds no norms.
+    /// </summary>
+    public bool TrainLayerNorms { get; init; } = true;
+
     /// <summary>Standard deviation of the down-projection's normal initialisation (the up-projection starts at zero). Default 0.02.</summary>
     public float InitStd { get; init; } = 0.02f;
 
