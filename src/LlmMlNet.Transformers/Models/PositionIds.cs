@@ -15,10 +15,36 @@ public static class PositionIds
     /// </summary>
     public static int[] For(TransformerConfig config, ModelBatch batch)
     {
-        if (batch.PositionIds is { } explicitIds) return explicitIds;
-        return config.Family == ModelFamily.Roberta
-            ? Roberta(batch.InputIds, batch.Batch, batch.SequenceLength, config.PadTokenId ?? 1)
-            : Sequential(batch.Batch, batch.SequenceLength);
+        var ids = new int[batch.TokenCount];
+        Fill(config, batch, ids);
+        return ids;
+    }
+
+    /// <summary>As <see cref="For"/>, into <paramref name="destination"/> (at least Batch × SequenceLength long), allocating nothing.</summary>
+    public static void Fill(TransformerConfig config, ModelBatch batch, Span<int> destination)
+    {
+        int b = batch.Batch, t = batch.SequenceLength;
+        if (batch.PositionIds is { } explicitIds)
+        {
+            explicitIds.CopyTo(destination);
+            return;
+        }
+        if (config.Family != ModelFamily.Roberta)
+        {
+            for (var i = 0; i < b * t; i++) destination[i] = i % t;
+            return;
+        }
+        var pad = config.PadTokenId ?? 1;
+        for (var row = 0; row < b; row++)
+        {
+            var count = 0;
+            for (var col = 0; col < t; col++)
+            {
+                var i = row * t + col;
+                if (batch.InputIds[i] != pad) count++;
+                destination[i] = batch.InputIds[i] != pad ? pad + count : pad;
+            }
+        }
     }
 
     /// <summary>0..T-1 in every row.</summary>
@@ -36,16 +62,8 @@ public static class PositionIds
     public static int[] Roberta(int[] inputIds, int batch, int sequenceLength, int paddingIdx)
     {
         var ids = new int[batch * sequenceLength];
-        for (var b = 0; b < batch; b++)
-        {
-            var count = 0;
-            for (var t = 0; t < sequenceLength; t++)
-            {
-                var i = b * sequenceLength + t;
-                if (inputIds[i] != paddingIdx) count++;
-                ids[i] = inputIds[i] != paddingIdx ? paddingIdx + count : paddingIdx;
-            }
-        }
+        var config = SizePresets.Create("tiny", ModelFamily.Roberta) with { PadTokenId = paddingIdx };
+        Fill(config, new ModelBatch(batch, sequenceLength, inputIds), ids);
         return ids;
     }
 

@@ -16,6 +16,7 @@ internal sealed class TransformerEmbeddings
     private readonly ArenaBuffer _sum, _output, _dDropped, _dSum;
     private int _rows;
     private readonly int _channels;
+    private readonly int[] _zeroTypes;
     private int[] _ids = [], _positions = [], _types = [];
 
     public TransformerEmbeddings(TransformerParameters parameters, TrainingState state, ActivationArena arena, int maxRows)
@@ -23,6 +24,7 @@ internal sealed class TransformerEmbeddings
         var config = parameters.Config;
         var set = parameters.Set;
         _channels = config.HiddenSize;
+        _zeroTypes = new int[maxRows];
         _word = new Embedding(set, "embeddings.word", arena, maxRows);
         _position = new Embedding(set, "embeddings.position", arena, maxRows);
         if (parameters.Contains("embeddings.token_type")) _tokenType = new Embedding(set, "embeddings.token_type", arena, maxRows);
@@ -45,7 +47,7 @@ internal sealed class TransformerEmbeddings
         _position.ForwardAdd(positions.AsSpan(0, rows), sum);
         if (_tokenType != null)
         {
-            _types = tokenTypes ?? new int[rows];
+            _types = tokenTypes ?? _zeroTypes;
             _tokenType.ForwardAdd(_types.AsSpan(0, rows), sum);
         }
         _rows = rows;

@@ -15,6 +15,7 @@ public sealed class TransformerModel
     private readonly TransformerBlock[] _blocks;
     private readonly LayerNorm? _finalNorm;
     private readonly ArenaBuffer _gradA, _gradB, _finalOutput;
+    private readonly int[] _positions, _ones, _maskCopy;
     private ModelBatch? _batch;
     private int[] _mask = [];
 
@@ -43,6 +44,9 @@ public sealed class TransformerModel
         Arena = arena ?? new ActivationArena();
         var maxRows = maxBatch * maxSequence;
         var n = checked(maxRows * config.HiddenSize);
+        _positions = new int[maxRows];
+        _ones = Enumerable.Repeat(1, maxRows).ToArray();
+        _maskCopy = new int[maxRows];
         dense ??= prefix => new Linear(parameters.Set, prefix + ".weight", prefix + ".bias");
         _embeddings = new TransformerEmbeddings(parameters, State, Arena, maxRows);
         _blocks = Enumerable.Range(0, config.NumLayers)
@@ -83,7 +87,7 @@ public sealed class TransformerModel
     public ModelBatch Batch => _batch ?? throw new InvalidOperationException("Forward has not run");
 
     /// <summary>The attention mask of the last Forward (all ones when none was given).</summary>
-    public ReadOnlySpan<int> AttentionMask => _mask;
+    public ReadOnlySpan<int> AttentionMask => _mask.AsSpan(0, Batch.TokenCount);
 
     /// <summary>Allocates the arena (after every head has reserved its buffers).</summary>
     public void Commit() => Arena.Commit();
@@ -99,18 +103,20 @@ public sealed class TransformerModel
         if (batch.Batch > MaxBatch || batch.SequenceLength > MaxSequence)
             throw new ArgumentException(
                 $"batch [{batch.Batch}, {batch.SequenceLength}] exceeds the [{MaxBatch}, {MaxSequence}] this model was sized for", nameof(batch));
-        var positions = PositionIds.For(Config, batch);
-        batch.Validate(Config, positions);
+        int b = batch.Batch, t = batch.SequenceLength, rows = b * t;
+        PositionIds.Fill(Config, batch, _positions);
+        batch.Validate(Config, _positions.AsSpan(0, rows));
         Arena.Commit();
         _batch = batch;
-        _mask = batch.AttentionMask ?? Enumerable.Repeat(1, batch.TokenCount).ToArray();
-        int b = batch.Batch, t = batch.SequenceLength, rows = b * t;
+        // The mask is packed to [B, T] of this batch (a copy, so a caller reusing its array cannot change Backward's view).
+        _mask = _maskCopy;
+        (batch.AttentionMask ?? _ones).AsSpan(0, rows).CopyTo(_maskCopy);
         _hiddenStates.Clear();
-        Span<float> x = _embeddings.Forward(batch.InputIds, positions, batch.TokenTypeIds, rows);
+        Span<float> x = _embeddings.Forward(batch.InputIds, _positions, batch.TokenTypeIds, rows);
         if (KeepHiddenStates) _hiddenStates.Add(x.ToArray());
         foreach (var block in _blocks)
         {
-            x = block.Forward(x, _mask, b, t);
+            x = block.Forward(x, AttentionMask, b, t);
             if (KeepHiddenStates) _hiddenStates.Add(x.ToArray());
         }
         if (_finalNorm != null)
@@ -155,7 +161,7 @@ public sealed class TransformerModel
         else lastHiddenGradient[..n].CopyTo(gradient);
         for (var i = _blocks.Length - 1; i >= 0; i--)
         {
-            _blocks[i].Backward(BlockInput(i), _mask, gradient, other, b, t);
+            _blocks[i].Backward(BlockInput(i), AttentionMask, gradient, other, b, t);
             var swap = gradient;
             gradient = other;
             other = swap;

@@ -44,7 +44,7 @@ public sealed class TransformerParameters
         var builder = new ParameterLayout.Builder();
         var mappings = KeyTable.For(config.Family).Expand(config, groups);
         foreach (var mapping in mappings)
-            builder.Add(mapping.OurName, mapping.OurShape.ToArray(), trainable?.Invoke(mapping.OurName) ?? true,
+            builder.Add(mapping.OurName, mapping.OurShape.ToArray(), trainable?.Invoke(mapping.OurName) ?? !IsFixedSinusoid(config, mapping.OurName),
                 weightDecay?.Invoke(mapping.OurName));
         var parameters = new TransformerParameters(config, groups.ToHashSet(), new ParameterSet(builder.Build()));
         foreach (var mapping in mappings) parameters.Initialize(mapping.OurName, seed);
@@ -62,7 +62,8 @@ public sealed class TransformerParameters
     public void Initialize(string name, ulong seed)
     {
         var values = Set.View(name);
-        if (name.EndsWith("norm.weight", StringComparison.Ordinal)) values.Fill(1f);
+        if (IsFixedSinusoid(Config, name)) FillSinusoid(values, Config.MaxPositions, Config.HiddenSize);
+        else if (name.EndsWith("norm.weight", StringComparison.Ordinal)) values.Fill(1f);
         else if (name.EndsWith("bias", StringComparison.Ordinal)) values.Clear();
         else
         {
@@ -107,6 +108,21 @@ public sealed class TransformerParameters
     /// <summary>Saves config.json + model.safetensors (and tokenizer files from <paramref name="tokenizerDirectory"/>) atomically.</summary>
     public IReadOnlyList<string> Save(string directory, string? tokenizerDirectory = null) =>
         CheckpointSaver.Save(directory, Config, Groups, name => Set.View(name), tokenizerDirectory);
+
+    // DistilBERT with sinusoidal_pos_embds: a fixed table Hugging Face fills once and never trains.
+    private static bool IsFixedSinusoid(TransformerConfig config, string name) =>
+        config.SinusoidalPositions && name == "embeddings.position";
+
+    /// <summary>Hugging Face's create_sinusoidal_embeddings: sin at even columns, cos at odd, angle pos / 10000^(2⌊j/2⌋/dim).</summary>
+    private static void FillSinusoid(Span<float> table, int positions, int dim)
+    {
+        for (var pos = 0; pos < positions; pos++)
+            for (var j = 0; j < dim; j++)
+            {
+                var angle = pos / Math.Pow(10000, 2.0 * (j / 2) / dim);
+                table[pos * dim + j] = (float)(j % 2 == 0 ? Math.Sin(angle) : Math.Cos(angle));
+            }
+    }
 
     private static double InitializerRange(TransformerConfig config) =>
         config.ExtraFields.TryGetValue("initializer_range", out var range) && range.ValueKind == System.Text.Json.JsonValueKind.Number
