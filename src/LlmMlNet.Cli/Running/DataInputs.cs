@@ -26,7 +26,7 @@ internal static class DataInputs
         return (examples, reader.SkippedRowCount);
     }
 
-    /// <summary>Reads a SQuAD file once; returns the examples, their version and how many records were skipped.</summary>
+    /// <summary>Reads a SQuAD file once; returns the examples, the version to score them by and how many records were skipped.</summary>
     /// <exception cref="UsageException">The file is missing or not .json.</exception>
     /// <exception cref="DataFormatException">A malformed record (unless <paramref name="skipBadRows"/>).</exception>
     public static (IReadOnlyList<QaExample> Examples, SquadVersion Version, int Skipped) Squad(string path, bool skipBadRows, bool requireAnswers = true)
@@ -36,7 +36,9 @@ internal static class DataInputs
         var reader = new SquadReader(path, new SquadReaderOptions { SkipBadRows = skipBadRows, RequireAnswers = requireAnswers });
         var examples = reader.ToList();
         if (examples.Count == 0) throw new DataFormatException(path, null, null, "no questions.");
-        var version = reader.Version?.Contains("2.") == true || examples.Any(e => e.IsImpossible) ? SquadVersion.V2_0 : SquadVersion.V1_1;
+        // Scored and decoded as v2.0 (empty answers allowed) only when some question is unanswerable: a "v2.0" file without
+        // such questions is v1.1 data, and allowing "no answer" would only add a way to be wrong.
+        var version = examples.Any(e => e.IsImpossible) ? SquadVersion.V2_0 : SquadVersion.V1_1;
         return (examples, version, reader.SkippedRecordCount);
     }
 
