@@ -68,6 +68,12 @@ public sealed class FinetuneCommandTests : IDisposable
         Assert.Contains("train.tsv:4", bad.Error);
         Assert.False(Directory.Exists(output));
 
+        var strange = Path.Combine(_temp, "strange.tsv");
+        File.WriteAllLines(strange, ["text\tlabel", "a fine film\tpositive", "a film\tmaybe"]);
+        var unknownLabel = CliHarness.Run([.. Finetune("full", train, strange, output, tokenizer), "--skip-bad-rows"]);
+        Assert.Equal(2, unknownLabel.ExitCode);
+        Assert.Contains("strange.tsv:3", unknownLabel.Error);
+
         var skipped = CliHarness.Run([.. Finetune("features", train, valid, output, tokenizer), "--skip-bad-rows"]);
         Assert.True(skipped.ExitCode == 0, skipped.Error);
         Assert.Equal(1, skipped.Json().GetProperty("skipped_rows").GetInt32());

@@ -74,9 +74,8 @@ public static class FinetuneCommand
             Console.Out.WriteLine($"finetune: saved to {outputDir}: {outcome.SavedNote}");
             if (parse.GetValue(json))
             {
-                var fields = TrainingFields.Of(outcome.Result, outcome.TrainableParameters, outcome.TotalParameters,
+                var fields = TrainingFields.Of(outcome.Result, outcome.TrainableParameters, outcome.TotalParameters, outcome.Elapsed,
                     ("task", parse.GetValue(task)), ("method", methodName), ("output", outputDir), ("skipped_rows", outcome.SkippedRows));
-                fields[1] = new("seconds", Math.Round(outcome.Elapsed.TotalSeconds, 3));
                 fields.AddRange(outcome.Metrics.Select(m => new KeyValuePair<string, object?>(m.Key, Math.Round(m.Value, 6))));
                 JsonResult.Write(fields);
             }

@@ -104,7 +104,7 @@ public static class PretrainCommand
                 + $"{result.TokensPerSecond:N0} tokens/s, {Counts.Parameters(trainable)} trainable parameters → {outputDir}");
             if (reader.SkippedRowCount > 0) Console.Out.WriteLine($"pretrain: skipped {reader.SkippedRowCount} bad row(s).");
             if (parse.GetValue(json))
-                JsonResult.Write(TrainingFields.Of(result, trainable, total, ("objective", parse.GetValue(objective)), ("output", outputDir), ("skipped_rows", reader.SkippedRowCount)));
+                JsonResult.Write(TrainingFields.Of(result, trainable, total, null, ("objective", parse.GetValue(objective)), ("output", outputDir), ("skipped_rows", reader.SkippedRowCount)));
             return ExitCodes.Success;
         }));
         return command;

@@ -8,13 +8,16 @@ namespace LlmMlNet.Cli.Display;
 /// <summary>Builds the training JSON fields.</summary>
 internal static class TrainingFields
 {
-    /// <summary>The common fields of <paramref name="result"/> followed by <paramref name="extra"/>.</summary>
-    public static List<KeyValuePair<string, object?>> Of(TrainingResult? result, long trainable, long total, params (string Key, object? Value)[] extra)
+    /// <summary>
+    /// The common fields of <paramref name="result"/> followed by <paramref name="extra"/>; <paramref name="elapsed"/> replaces the
+    /// trainer's time when the run did more than the trainer (feature extraction embeds before a head trains; evaluation follows).
+    /// </summary>
+    public static List<KeyValuePair<string, object?>> Of(TrainingResult? result, long trainable, long total, TimeSpan? elapsed, params (string Key, object? Value)[] extra)
     {
         var fields = new List<KeyValuePair<string, object?>>
         {
             new("steps", result?.GlobalStep ?? 0),
-            new("seconds", Math.Round(result?.Elapsed.TotalSeconds ?? 0, 3)),
+            new("seconds", Math.Round((elapsed ?? result?.Elapsed ?? TimeSpan.Zero).TotalSeconds, 3)),
             new("tokens_per_second", Math.Round(result?.TokensPerSecond ?? 0, 1)),
             new("final_loss", result is null ? null : Math.Round(result.LastLoss, 6)),
             new("trainable_parameters", trainable),

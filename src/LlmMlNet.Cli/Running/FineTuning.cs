@@ -5,6 +5,7 @@ using System.Diagnostics;
 using LlmMlNet.Cli.Display;
 using LlmMlNet.Cli.Models;
 using LlmMlNet.Transformers.Adapters;
+using LlmMlNet.Transformers.Data;
 using LlmMlNet.Transformers.Evaluation;
 using LlmMlNet.Transformers.Tasks;
 using LlmMlNet.Transformers.Training;
@@ -55,6 +56,12 @@ internal static class FineTuning
     {
         var (train, skipped) = DataInputs.Classification(request.TrainPath, request.SkipBadRows);
         var valid = request.ValidPath is null ? null : DataInputs.Classification(request.ValidPath, request.SkipBadRows).Examples;
+        // A validation label the training data never shows cannot be scored: stop before training, naming the row.
+        var labels = LabelMap.FromExamples(train);
+        foreach (var example in valid ?? [])
+            if (example.Label is null || !labels.TryGetIndex(example.Label, out _))
+                throw new DataFormatException(request.ValidPath!, example.LineNumber, null,
+                    $"label '{example.Label}' does not occur in the training data ({string.Join(", ", labels.Labels)}).");
         var clock = Stopwatch.StartNew();
         var classifier = TrainingDisplay.Run(request.Title,
             progress => TextClassifier.Train(request.Model.Source, request.Model.Tokenizer, train, options, null, null, progress, token));
