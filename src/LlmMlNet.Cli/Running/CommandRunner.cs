@@ -28,7 +28,7 @@ internal static class CommandRunner
         catch (DirectoryNotFoundException e) { return Fail(command, ExitCodes.Usage, e.Message); }
         catch (OperationCanceledException) when (cancel.Token.IsCancellationRequested)
         {
-            return Fail(command, ExitCodes.Failure, "cancelled (Ctrl+C); checkpoints already written are intact.");
+            return Fail(command, ExitCodes.Failure, "cancelled (Ctrl+C); checkpoints already written are intact (pretrain: run again with --resume to continue from the latest).");
         }
         catch (TrainingDivergedException e) { return Fail(command, ExitCodes.Failure, e.Message); }
         catch (ArgumentException e) { return Fail(command, ExitCodes.Usage, e.Message); }
