@@ -13,6 +13,11 @@ public static class CliApp
         var root = new RootCommand("llmmlnet: pre-train, fine-tune and run transformer language models for ML.NET, on the CPU.");
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
+        root.Subcommands.Add(PretrainCommand.Create());
+        root.Subcommands.Add(FinetuneCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ForwardCommand.Create());
         return root;
     }

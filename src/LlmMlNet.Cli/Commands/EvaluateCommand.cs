@@ -1,0 +1,54 @@
+// `llmmlnet evaluate`: scores a fine-tuned model folder on a labeled file: accuracy, macro-F1, AUC and
+// log-loss for classification, exact match and F1 (0-100) for SQuAD. Argument handling and display only.
+using System.CommandLine;
+using LlmMlNet.Cli.Display;
+using LlmMlNet.Cli.Models;
+using LlmMlNet.Cli.Running;
+
+namespace LlmMlNet.Cli.Commands;
+
+/// <summary>The `evaluate` command.</summary>
+public static class EvaluateCommand
+{
+    /// <summary>Creates the `evaluate` command.</summary>
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "A model folder written by `finetune` (or a Hugging Face classifier folder).", Required = true };
+        var data = new Option<string>("--data") { Description = "Labeled data: TSV/CSV/JSONL for classification, SQuAD JSON for QA.", Required = true };
+        var json = CommonOptions.Json();
+        var skipBadRows = CommonOptions.SkipBadRows();
+        var command = new Command("evaluate", "Evaluate a fine-tuned model on a labeled file.") { model, data, json, skipBadRows };
+        command.SetAction(parse => CommandRunner.Execute("evaluate", token =>
+        {
+            var (dir, path) = (parse.GetValue(model)!, parse.GetValue(data)!);
+            var manifest = ModelFolders.Open(dir);
+            var fields = new List<KeyValuePair<string, object?>>();
+            int count, skipped;
+            if (manifest.Task == "qa")
+            {
+                var (examples, version, skip) = DataInputs.Squad(path, parse.GetValue(skipBadRows));
+                var m = SavedQuestionAnswering.Load(dir, manifest.MaxLength).Evaluate(examples, version, token);
+                (count, skipped) = (m.Count, skip);
+                fields.Add(new("exact_match", Math.Round(m.ExactMatch, 4)));
+                fields.Add(new("f1", Math.Round(m.F1, 4)));
+            }
+            else
+            {
+                var (examples, skip) = DataInputs.Classification(path, parse.GetValue(skipBadRows));
+                var m = SavedClassifier.Load(dir, manifest.MaxLength).Evaluate(examples, token);
+                (count, skipped) = (m.Count, skip);
+                fields.Add(new("accuracy", Math.Round(m.Accuracy, 6)));
+                fields.Add(new("macro_f1", Math.Round(m.MacroF1, 6)));
+                fields.Add(new("auc", m.Auc is { } auc ? Math.Round(auc, 6) : null));
+                fields.Add(new("log_loss", Math.Round(m.LogLoss, 6)));
+            }
+            foreach (var (name, value) in fields) Console.Out.WriteLine($"{name,-12} {value}");
+            Console.Out.WriteLine($"{"examples",-12} {count}" + (skipped > 0 ? $" ({skipped} bad rows skipped)" : ""));
+            fields.Add(new("examples", count));
+            fields.Add(new("skipped_rows", skipped));
+            if (parse.GetValue(json)) JsonResult.Write(fields);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

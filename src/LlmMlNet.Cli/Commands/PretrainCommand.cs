@@ -1,0 +1,112 @@
+// `llmmlnet pretrain`: masked- or causal-LM pre-training from a size preset and a tokenizer (from
+// scratch) or from a Hugging Face folder (continued pre-training), saved as a Hugging Face checkpoint.
+// Argument handling and display only; Transformers.Training.Pretraining does the work.
+using System.CommandLine;
+using LlmMlNet.Cli.Display;
+using LlmMlNet.Cli.Running;
+using LlmMlNet.Tokenizers;
+using LlmMlNet.Transformers.Checkpoints;
+using LlmMlNet.Transformers.Data;
+using LlmMlNet.Transformers.Models;
+using LlmMlNet.Transformers.Training;
+
+namespace LlmMlNet.Cli.Commands;
+
+/// <summary>The `pretrain` command.</summary>
+public static class PretrainCommand
+{
+    /// <summary>Sub-folder of --output holding the trainer's resumable checkpoints.</summary>
+    public const string CheckpointFolder = "checkpoints";
+
+    /// <summary>Creates the `pretrain` command.</summary>
+    public static Command Create()
+    {
+        var objective = CommonOptions.Choice("--objective", "mlm (masked LM, BERT) or clm (causal LM, GPT-2).", true, "mlm", "clm");
+        var preset = CommonOptions.Choice("--preset", "Start from a fresh model of this size (needs --tokenizer).", false, [.. SizePresets.Names]);
+        var tokenizer = new Option<string>("--tokenizer") { Description = "tokenizer.json or a tokenizer folder (with --preset)." };
+        var model = new Option<string>("--model") { Description = "A Hugging Face folder (config.json + model.safetensors + tokenizer) to continue pre-training." };
+        var corpus = new Option<string[]>("--corpus") { Description = "Text files: one line per sentence, blank lines between documents.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string>("--output") { Description = "Folder for the trained checkpoint (and checkpoints/ for resuming).", Required = true };
+        var steps = CommonOptions.Int("--steps", "Optimizer steps (default: --epochs passes over the corpus).");
+        var epochs = CommonOptions.Int("--epochs", "Passes over the corpus when --steps is not given (default 3).");
+        var maxLength = CommonOptions.Int("--max-length", "Tokens per packed block (default 128).", minimum: 2);
+        var batchSize = CommonOptions.Int("--batch-size", "Blocks per batch (default 8).");
+        var lr = CommonOptions.PositiveFloat("--lr", "Peak learning rate (default 1e-4, 6% warm-up, linear decay).");
+        var saveEvery = CommonOptions.Int("--save-every", "Write a resumable checkpoint every N steps (default 100).");
+        var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint in --output/checkpoints." };
+        var seed = CommonOptions.Seed();
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
+        var skipBadRows = CommonOptions.SkipBadRows();
+        var command = new Command("pretrain", "Pre-train a transformer by masked or causal language modelling on text files.")
+        {
+            objective, preset, tokenizer, model, corpus, output, steps, epochs, maxLength, batchSize, lr, saveEvery, resume, seed, threads, json, skipBadRows,
+        };
+        command.Validators.Add(result =>
+        {
+            bool hasModel = result.GetResult(model) is not null, hasPreset = result.GetResult(preset) is not null;
+            if (hasModel == hasPreset) result.AddError("Give either --model DIR or --preset NAME --tokenizer PATH.");
+            else if (hasPreset && result.GetResult(tokenizer) is null) result.AddError("--preset needs --tokenizer PATH.");
+        });
+        command.SetAction(parse => CommandRunner.Execute("pretrain", token =>
+        {
+            var outputDir = parse.GetValue(output)!;
+            var kind = parse.GetValue(objective) == "clm" ? PretrainingObjective.CausalLm : PretrainingObjective.MaskedLm;
+            var corpusFiles = parse.GetValue(corpus)!;
+            foreach (var file in corpusFiles)
+                if (!File.Exists(file)) throw new UsageException($"Corpus file not found: {file}");
+            Tokenizer tok;
+            TransformerParameters parameters;
+            ulong seedValue = (ulong)(parse.GetValue(seed) ?? (int)TrainerOptions.Defaults.Seed);
+            if (parse.GetValue(model) is { } modelDir)
+            {
+                if (!Directory.Exists(modelDir)) throw new UsageException($"Model folder not found: {modelDir}");
+                tok = Tokenizer.Load(parse.GetValue(tokenizer) ?? modelDir);
+                parameters = Pretraining.FromCheckpoint(modelDir, out var report, seedValue);
+                Console.Out.WriteLine($"pretrain: loaded {modelDir} ({report})");
+            }
+            else
+            {
+                var tokenizerPath = parse.GetValue(tokenizer)!;
+                if (!File.Exists(tokenizerPath) && !Directory.Exists(tokenizerPath)) throw new UsageException($"Tokenizer not found: {tokenizerPath}");
+                tok = Tokenizer.Load(tokenizerPath);
+                var family = kind == PretrainingObjective.CausalLm ? ModelFamily.Gpt2 : ModelFamily.Bert;
+                parameters = Pretraining.FromScratch(parse.GetValue(preset)!, family, tok, seedValue);
+            }
+            var checkpoints = Path.Combine(outputDir, CheckpointFolder);
+            string? resumeFrom = null;
+            if (parse.GetValue(resume))
+                resumeFrom = TrainerCheckpoint.FindLatest(checkpoints) ?? throw new UsageException($"--resume: no checkpoint in {checkpoints}.");
+            var options = new PretrainingOptions
+            {
+                Objective = kind,
+                BlockSize = parse.GetValue(maxLength) ?? 128,
+                Trainer = new TrainerOptions
+                {
+                    LearningRate = parse.GetValue(lr) ?? 1e-4f,
+                    WarmupRatio = 0.06,
+                    BatchSize = parse.GetValue(batchSize) ?? TrainerOptions.Defaults.BatchSize,
+                    MaxSteps = parse.GetValue(steps),
+                    Epochs = parse.GetValue(epochs) ?? TrainerOptions.Defaults.Epochs,
+                    Seed = seedValue,
+                    Threads = parse.GetValue(threads),
+                    OutputDirectory = checkpoints,
+                    CheckpointEverySteps = parse.GetValue(saveEvery) ?? 100,
+                    CheckpointLimit = 2,
+                },
+            };
+            var reader = new TextCorpusReader(corpusFiles, parse.GetValue(skipBadRows));
+            var result = TrainingDisplay.Run($"pretrain {parse.GetValue(objective)}",
+                progress => Pretraining.Train(parameters, tok, reader, options, null, resumeFrom, progress, token));
+            Pretraining.Save(parameters, tok, outputDir);
+            long trainable = parameters.Set.Layout.TrainableLength, total = parameters.Set.Layout.TotalLength;
+            Console.Out.WriteLine($"pretrain: {result.GlobalStep} steps in {Counts.Seconds(result.Elapsed)}, final loss {result.LastLoss:F4}, "
+                + $"{result.TokensPerSecond:N0} tokens/s, {Counts.Parameters(trainable)} trainable parameters → {outputDir}");
+            if (reader.SkippedRowCount > 0) Console.Out.WriteLine($"pretrain: skipped {reader.SkippedRowCount} bad row(s).");
+            if (parse.GetValue(json))
+                JsonResult.Write(TrainingFields.Of(result, trainable, total, null, ("objective", parse.GetValue(objective)), ("output", outputDir), ("skipped_rows", reader.SkippedRowCount)));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

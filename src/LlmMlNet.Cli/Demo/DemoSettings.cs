@@ -1,0 +1,64 @@
+// The sizes of the demo: the full run (a few minutes on 2 cores) and --quick (seconds, what the tests
+// run). Data sizes, model preset, steps and learning rates live here so the story stays in one place.
+using LlmMlNet.Transformers.Synthetic;
+
+namespace LlmMlNet.Cli.Demo;
+
+/// <summary>Sizes and rates of one demo run.</summary>
+internal sealed record DemoSettings
+{
+    /// <summary>Size preset of the encoder (pre-trained and from-scratch alike).</summary>
+    public string Preset { get; init; } = "tiny";
+
+    /// <summary>Synthetic data sizes.</summary>
+    public SyntheticSuiteOptions Data { get; init; } = new();
+
+    /// <summary>Masked-LM pre-training steps.</summary>
+    public int PretrainSteps { get; init; }
+
+    /// <summary>Tokens per pre-training block.</summary>
+    public int BlockSize { get; init; }
+
+    /// <summary>Blocks (or examples) per batch.</summary>
+    public int BatchSize { get; init; }
+
+    /// <summary>Epochs over the sentiment training set.</summary>
+    public int SentimentEpochs { get; init; }
+
+    /// <summary>Epochs over the QA training set.</summary>
+    public int QaEpochs { get; init; }
+
+    /// <summary>Tokens per classification input.</summary>
+    public int MaxLength { get; init; } = 64;
+
+    /// <summary>Tokens per QA window.</summary>
+    public int QaMaxLength { get; init; } = 128;
+
+    /// <summary>The full demo: a few minutes on 2 cores.</summary>
+    public static DemoSettings Full(int seed) => new()
+    {
+        Data = new SyntheticSuiteOptions
+        {
+            Seed = seed,
+            Corpus = new SyntheticCorpusOptions { Documents = 3000 },
+            Sentiment = new SentimentDatasetOptions { TrainCount = 300, ValidationCount = 100, TestCount = 400 },
+            QaTrain = new QaDatasetOptions { ContextCount = 200, UnanswerableFraction = 0, IdPrefix = "train" },
+            QaDev = new QaDatasetOptions { ContextCount = 50, UnanswerableFraction = 0, IdPrefix = "dev" },
+        },
+        PretrainSteps = 600, BlockSize = 64, BatchSize = 16, SentimentEpochs = 6, QaEpochs = 3,
+    };
+
+    /// <summary>The seconds-long version the tests run.</summary>
+    public static DemoSettings Quick(int seed) => new()
+    {
+        Data = new SyntheticSuiteOptions
+        {
+            Seed = seed,
+            Corpus = new SyntheticCorpusOptions { Documents = 60 },
+            Sentiment = new SentimentDatasetOptions { TrainCount = 32, ValidationCount = 32, TestCount = 16 },
+            QaTrain = new QaDatasetOptions { ContextCount = 6, UnanswerableFraction = 0, IdPrefix = "train", LongContextFraction = 0 },
+            QaDev = new QaDatasetOptions { ContextCount = 4, UnanswerableFraction = 0, IdPrefix = "dev", LongContextFraction = 0 },
+        },
+        PretrainSteps = 8, BlockSize = 32, BatchSize = 8, SentimentEpochs = 1, QaEpochs = 1, MaxLength = 32, QaMaxLength = 64,
+    };
+}

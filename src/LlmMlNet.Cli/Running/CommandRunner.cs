@@ -1,0 +1,48 @@
+// Runs a command body and turns what it throws into the documented exit codes and one message on
+// standard error (bad data → 2 naming file and line, bad options or paths → 1, anything else → 3).
+// Not a retry or logging framework: the message of the library's exception is shown as is.
+using LlmMlNet.Tokenizers;
+using LlmMlNet.Transformers.Data;
+using LlmMlNet.Transformers.Training;
+
+namespace LlmMlNet.Cli.Running;
+
+/// <summary>Exception-to-exit-code mapping shared by the training and inference commands.</summary>
+internal static class CommandRunner
+{
+    /// <summary>
+    /// Runs <paramref name="body"/> with a token that Ctrl+C cancels, and maps exceptions to exit codes.
+    /// </summary>
+    public static int Execute(string command, Func<CancellationToken, int> body)
+    {
+        using var cancel = new CtrlCWatcher();
+        try
+        {
+            return body(cancel.Token);
+        }
+        catch (UsageException e) { return Fail(command, ExitCodes.Usage, e.Message); }
+        catch (DataFormatException e) { return Fail(command, ExitCodes.BadData, e.Message); }
+        catch (TokenizerFormatException e) { return Fail(command, ExitCodes.BadData, e.Message); }
+        catch (InvalidDataException e) { return Fail(command, ExitCodes.BadData, e.Message); }
+        catch (FileNotFoundException e) { return Fail(command, ExitCodes.Usage, e.Message); }
+        catch (DirectoryNotFoundException e) { return Fail(command, ExitCodes.Usage, e.Message); }
+        catch (OperationCanceledException) when (cancel.Token.IsCancellationRequested)
+        {
+            return Fail(command, ExitCodes.Failure, "cancelled (Ctrl+C); checkpoints already written are intact (pretrain: run again with --resume to continue from the latest).");
+        }
+        catch (TrainingDivergedException e) { return Fail(command, ExitCodes.Failure, e.Message); }
+        catch (ArgumentException e) { return Fail(command, ExitCodes.Usage, e.Message); }
+        catch (IOException e) { return Fail(command, ExitCodes.Failure, e.Message); }
+        catch (InvalidOperationException e) { return Fail(command, ExitCodes.Failure, e.Message); }
+    }
+
+    /// <summary>Writes "command: message" on standard error and returns <paramref name="code"/>.</summary>
+    public static int Fail(string command, int code, string message)
+    {
+        Console.Error.WriteLine($"{command}: {message}");
+        return code;
+    }
+}
+
+/// <summary>A command-line combination the parser cannot reject by itself (exit code 1).</summary>
+internal sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,54 @@
+// Option definitions several commands share (seed, threads, sizes, --json, --skip-bad-rows), with the
+// range checks System.CommandLine reports as usage errors (exit 1) before any work starts.
+// Not the commands' own options: each command file declares those.
+using System.CommandLine;
+
+namespace LlmMlNet.Cli.Running;
+
+/// <summary>Factories of the shared options.</summary>
+internal static class CommonOptions
+{
+    /// <summary>An optional integer option that must be at least <paramref name="minimum"/> when given.</summary>
+    public static Option<int?> Int(string name, string description, int minimum = 1)
+    {
+        var option = new Option<int?>(name) { Description = description };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } value && value < minimum)
+                result.AddError($"{name} must be at least {minimum}, got {value}.");
+        });
+        return option;
+    }
+
+    /// <summary>An optional positive float option (learning rates).</summary>
+    public static Option<float?> PositiveFloat(string name, string description)
+    {
+        var option = new Option<float?>(name) { Description = description };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<float?>() is { } value && !(value > 0 && float.IsFinite(value)))
+                result.AddError($"{name} must be a positive number, got {value}.");
+        });
+        return option;
+    }
+
+    /// <summary>A string option restricted to <paramref name="values"/>.</summary>
+    public static Option<string> Choice(string name, string description, bool required, params string[] values)
+    {
+        var option = new Option<string>(name) { Description = description, Required = required };
+        option.AcceptOnlyFromAmong(values);
+        return option;
+    }
+
+    /// <summary>--seed (default 42, Hugging Face's).</summary>
+    public static Option<int?> Seed() => Int("--seed", "Random seed (default 42); same seed and thread count give the same result.", minimum: 0);
+
+    /// <summary>--threads.</summary>
+    public static Option<int?> Threads() => Int("--threads", "Compute threads (default: all cores).");
+
+    /// <summary>--json.</summary>
+    public static Option<bool> Json() => new("--json") { Description = "Print one JSON object with the results as the last line of standard output." };
+
+    /// <summary>--skip-bad-rows.</summary>
+    public static Option<bool> SkipBadRows() => new("--skip-bad-rows") { Description = "Skip malformed rows (and count them) instead of stopping with exit code 2." };
+}

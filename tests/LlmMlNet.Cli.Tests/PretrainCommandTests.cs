@@ -1,0 +1,58 @@
+// `llmmlnet pretrain` in-process on a tiny synthetic corpus: a from-scratch MLM run with --json that
+// saves a loadable checkpoint, a --resume that continues the step count, and the usage errors.
+using LlmMlNet.Cli.Tests.Support;
+using Xunit;
+
+namespace LlmMlNet.Cli.Tests;
+
+[Collection(CliCollection.Name)]
+public sealed class PretrainCommandTests : IDisposable
+{
+    private readonly string _temp = Directory.CreateTempSubdirectory("llmmlnet-cli-pre-").FullName;
+
+    public void Dispose() => Directory.Delete(_temp, recursive: true);
+
+    [Fact]
+    public void MaskedLmFromScratchSavesACheckpointAndResumes()
+    {
+        var tokenizer = CliHarness.WriteTokenizer(_temp);
+        var corpus = CliHarness.WriteCorpus(_temp);
+        var output = Path.Combine(_temp, "mlm");
+        string[] common = ["pretrain", "--objective", "mlm", "--preset", "tiny", "--tokenizer", tokenizer, "--corpus", corpus,
+            "--output", output, "--batch-size", "2", "--max-length", "32", "--save-every", "2", "--seed", "7", "--threads", "1", "--json"];
+        var run = CliHarness.Run([.. common, "--steps", "3"]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        var json = run.Json();
+        Assert.Equal(3, json.GetProperty("steps").GetInt32());
+        Assert.True(json.GetProperty("final_loss").GetDouble() > 0);
+        Assert.True(json.GetProperty("tokens_per_second").GetDouble() > 0);
+        Assert.True(json.GetProperty("peak_memory_mb").GetDouble() > 0);
+        long trainable = json.GetProperty("trainable_parameters").GetInt64();
+        Assert.True(trainable > 100_000 && trainable == json.GetProperty("total_parameters").GetInt64());
+        Assert.True(File.Exists(Path.Combine(output, "config.json")));
+        Assert.True(File.Exists(Path.Combine(output, "model.safetensors")));
+        Assert.True(File.Exists(Path.Combine(output, "vocab.txt")) || File.Exists(Path.Combine(output, "tokenizer.json")));
+
+        var resumed = CliHarness.Run([.. common, "--steps", "5", "--resume"]);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Equal(5, resumed.Json().GetProperty("steps").GetInt32());
+    }
+
+    [Fact]
+    public void UsageErrorsExitWithOne()
+    {
+        var corpus = CliHarness.WriteCorpus(_temp, documents: 2);
+        var tokenizer = CliHarness.WriteTokenizer(_temp);
+        var output = Path.Combine(_temp, "o");
+        Assert.Equal(1, CliHarness.Run("pretrain", "--objective", "mlm", "--preset", "tiny", "--corpus", corpus, "--output", output).ExitCode);
+        Assert.Equal(1, CliHarness.Run("pretrain", "--objective", "mlm", "--preset", "tiny", "--tokenizer", tokenizer, "--model", _temp, "--corpus", corpus, "--output", output).ExitCode);
+        Assert.Equal(1, CliHarness.Run("pretrain", "--objective", "xlm", "--preset", "tiny", "--tokenizer", tokenizer, "--corpus", corpus, "--output", output).ExitCode);
+        Assert.Equal(1, CliHarness.Run("pretrain", "--objective", "mlm", "--preset", "huge", "--tokenizer", tokenizer, "--corpus", corpus, "--output", output).ExitCode);
+        Assert.Equal(1, CliHarness.Run("pretrain", "--objective", "mlm", "--preset", "tiny", "--tokenizer", tokenizer, "--corpus", corpus, "--output", output, "--steps", "0").ExitCode);
+        var missing = CliHarness.Run("pretrain", "--objective", "mlm", "--preset", "tiny", "--tokenizer", tokenizer, "--corpus", Path.Combine(_temp, "nope.txt"), "--output", output);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("nope.txt", missing.Error);
+        var noCheckpoint = CliHarness.Run("pretrain", "--objective", "mlm", "--preset", "tiny", "--tokenizer", tokenizer, "--corpus", corpus, "--output", output, "--resume");
+        Assert.Equal(1, noCheckpoint.ExitCode);
+    }
+}
