@@ -1,0 +1,51 @@
+// Catalog extension methods that put our transforms on mlContext.Transforms.Text in ML.NET's style: output column
+// first, input column null meaning the same, an Options overload, each returning its concrete estimator.
+// Trainers live on the trainer catalogs (LlmTrainersCatalog); this file holds no logic beyond argument plumbing.
+using LlmMlNet.ML.Text;
+using Microsoft.ML;
+
+namespace LlmMlNet.ML;
+
+/// <summary>LlmMlNet transforms on <see cref="TransformsCatalog.TextTransforms"/>.</summary>
+public static class LlmTransformsCatalog
+{
+    /// <summary>
+    /// Tokenizes <paramref name="inputColumnName"/> for a transformer model into <paramref name="outputColumnName"/> (token ids,
+    /// <c>Vector&lt;Int32, maximumSequenceLength&gt;</c>) and <paramref name="attentionMaskColumnName"/> (1 = token, 0 = padding),
+    /// truncating and right-padding every row to <paramref name="maximumSequenceLength"/> tokens, special tokens included.
+    /// </summary>
+    /// <param name="catalog">The text transforms catalog.</param>
+    /// <param name="outputColumnName">The token-id column.</param>
+    /// <param name="tokenizerPath">A local tokenizer.json, or a folder with tokenizer.json, vocab.txt, or vocab.json + merges.txt.</param>
+    /// <param name="inputColumnName">The text column; null means <paramref name="outputColumnName"/>.</param>
+    /// <param name="maximumSequenceLength">Tokens per row (default 128).</param>
+    /// <param name="attentionMaskColumnName">The attention-mask column (default "AttentionMask").</param>
+    /// <param name="tokenTypeIdsColumnName">The token-type-id column, or null (default) for none.</param>
+    /// <exception cref="FileNotFoundException">No tokenizer at <paramref name="tokenizerPath"/>; the message names the expected files.</exception>
+    public static TransformerTokenizingEstimator TokenizeForTransformer(this TransformsCatalog.TextTransforms catalog,
+        string outputColumnName, string tokenizerPath, string? inputColumnName = null,
+        int maximumSequenceLength = TransformerTokenizingEstimator.Defaults.MaximumSequenceLength,
+        string attentionMaskColumnName = TransformerTokenizingEstimator.Defaults.AttentionMaskColumnName,
+        string? tokenTypeIdsColumnName = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new TransformerTokenizingEstimator(new TransformerTokenizingEstimator.Options
+        {
+            OutputColumnName = outputColumnName,
+            TokenizerPath = tokenizerPath,
+            InputColumnName = inputColumnName,
+            MaximumSequenceLength = maximumSequenceLength,
+            AttentionMaskColumnName = attentionMaskColumnName,
+            TokenTypeIdsColumnName = tokenTypeIdsColumnName,
+        });
+    }
+
+    /// <summary>Tokenizes text for a transformer model with every setting of <paramref name="options"/> (see <see cref="TransformerTokenizingEstimator.Options"/>).</summary>
+    /// <exception cref="FileNotFoundException">No tokenizer at <see cref="TransformerTokenizingEstimator.Options.TokenizerPath"/>.</exception>
+    public static TransformerTokenizingEstimator TokenizeForTransformer(this TransformsCatalog.TextTransforms catalog,
+        TransformerTokenizingEstimator.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new TransformerTokenizingEstimator(options);
+    }
+}
