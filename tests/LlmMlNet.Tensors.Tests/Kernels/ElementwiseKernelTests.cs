@@ -34,6 +34,26 @@ public class ElementwiseKernelTests
     }
 
     [Fact]
+    public void Bias_and_residual_backward_match_central_finite_differences()
+    {
+        // Both are linear, so central differences are exact up to float rounding of the loss: tolerance 1e-3.
+        const int rows = 3, channels = 17;
+        var x = RandomArray(rows * channels, 61);
+        var bias = RandomArray(channels, 62);
+        var w = RandomArray(rows * channels, 63);
+        var y = new float[rows * channels];
+        var db = new float[channels];
+        BiasAdd.Backward(db, w, rows, channels);
+        CheckGradient(bias, db, () => { x.CopyTo(y, 0); BiasAdd.Forward(y, bias, rows, channels); return Dot(w, y); }, 1e-3, 1e-3);
+
+        var a = RandomArray(rows * channels, 64);
+        var da = new float[a.Length]; var dx = new float[a.Length];
+        Residual.Backward(da, dx, w, a.Length);
+        CheckGradient(a, da, () => { Residual.Forward(y, a, x, a.Length); return Dot(w, y); }, 1e-3, 1e-3, what: "a");
+        CheckGradient(x, dx, () => { Residual.Forward(y, a, x, a.Length); return Dot(w, y); }, 1e-3, 1e-3, what: "b");
+    }
+
+    [Fact]
     public void Bias_add_rejects_a_short_bias_before_touching_the_output()
     {
         var output = new float[] { 5, 5, 5, 5 };

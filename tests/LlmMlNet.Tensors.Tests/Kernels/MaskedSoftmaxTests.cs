@@ -23,9 +23,10 @@ public class MaskedSoftmaxTests
     [InlineData(true)]
     public void Forward_and_backward_match_the_naive_twin_on_awkward_lengths(bool causal)
     {
-        foreach (int seq in new[] { 1, 7, 17, 64, 65 })
+        foreach (int seq in AwkwardSizes)
         {
-            const int batch = 3, heads = 2;
+            const int batch = 3;
+            int heads = seq > 100 ? 1 : 2; // keeps the double-precision twin fast at 255 and 257
             int n = batch * heads * seq * seq;
             var scores = RandomArray(n, seq, 8f);
             var mask = PaddingMask(batch, seq);

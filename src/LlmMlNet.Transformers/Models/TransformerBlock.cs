@@ -1,0 +1,127 @@
+// One transformer block in either residual arrangement: post-LN (BERT, RoBERTa, DistilBERT:
+// h = LN1(x + attn(x)); out = LN2(h + ffn(h))) or pre-LN (GPT-2: h = x + attn(LN1(x));
+// out = h + ffn(LN2(h))). Attention and feed-forward come from the Layers; this file owns only the
+// residual sums, the norms' placement and the backward through them. Not the embeddings or heads.
+using LlmMlNet.Tensors.Memory;
+using LlmMlNet.Transformers.Checkpoints;
+using LlmMlNet.Transformers.Layers;
+using ResidualKernel = LlmMlNet.Tensors.Kernels.Residual;
+
+namespace LlmMlNet.Transformers.Models;
+
+/// <summary>Builds the dense layer (a Linear, or a wrapper such as LoRA) for our parameter prefix, e.g. "layers.0.attention.query".</summary>
+public delegate IDenseLayer DenseLayerFactory(string prefix);
+
+/// <summary>A transformer block as a Forward/Backward pair over [B·T, C] rows.</summary>
+internal sealed class TransformerBlock
+{
+    private readonly MultiHeadSelfAttention _attention;
+    private readonly FeedForward _feedForward;
+    private readonly LayerNorm _attentionNorm, _ffnNorm;
+    private readonly bool _preNorm;
+    private readonly int _channels;
+    // Kept for Backward. Post-LN: first = x + attn(x), second = h + ffn(h), normed = h = LN1(first).
+    // Pre-LN: first = h = x + attn(n1), second = out = h + ffn(n2), normed = n1, normed2 = n2.
+    private readonly ArenaBuffer _first, _second, _normed, _normed2, _output, _gradA, _gradB;
+    private int _lastLength;
+
+    public TransformerBlock(TransformerParameters parameters, int layer, DenseLayerFactory dense, TrainingState state,
+        ActivationArena arena, int maxBatch, int maxSeq)
+    {
+        var config = parameters.Config;
+        if (config.Family == ModelFamily.Gpt2 && (!config.ScaleAttentionWeights || config.ScaleAttentionByInverseLayerIndex))
+            throw new NotSupportedException("GPT-2 configs with scale_attn_weights = false or scale_attn_by_inverse_layer_idx = true are not supported");
+        var set = parameters.Set;
+        var p = $"layers.{layer}.";
+        var eps = (float)config.LayerNormEps;
+        var maxRows = checked(maxBatch * maxSeq);
+        var n = checked(maxRows * config.HiddenSize);
+        _channels = config.HiddenSize;
+        _preNorm = config.Family == ModelFamily.Gpt2;
+        var hiddenDropout = (float)config.HiddenDropout;
+        _attention = new MultiHeadSelfAttention(
+            dense(p + "attention.query"), dense(p + "attention.key"), dense(p + "attention.value"), dense(p + "attention.output"),
+            config.NumHeads, causal: _preNorm,
+            new DropoutLayer(p + "attention.probs_dropout", (float)config.AttentionDropout, state),
+            new DropoutLayer(p + "attention.output_dropout", hiddenDropout, state), arena, maxBatch, maxSeq);
+        _feedForward = new FeedForward(dense(p + "ffn.up"), dense(p + "ffn.down"), Activations.Parse(config.ActivationName),
+            new DropoutLayer(p + "ffn.dropout", hiddenDropout, state), arena, maxRows);
+        _attentionNorm = new LayerNorm(set, p + "attention_norm.weight", p + "attention_norm.bias", eps, arena, maxRows);
+        _ffnNorm = new LayerNorm(set, p + "ffn_norm.weight", p + "ffn_norm.bias", eps, arena, maxRows);
+        _first = arena.Reserve(n);
+        _second = arena.Reserve(n);
+        _normed = arena.Reserve(n);
+        _normed2 = arena.Reserve(_preNorm ? n : 0);
+        _output = arena.Reserve(_preNorm ? 0 : n);
+        _gradA = arena.Reserve(n);
+        _gradB = arena.Reserve(n);
+    }
+
+    /// <summary>out[B·T, C] from x[B·T, C]; the span stays valid until this block's next Forward.</summary>
+    public Span<float> Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> mask, int batch, int seq)
+    {
+        var rows = batch * seq;
+        var n = rows * _channels;
+        var first = _first.Slice(n);
+        var second = _second.Slice(n);
+        _lastLength = n;
+        if (_preNorm)
+        {
+            var n1 = _normed.Slice(n);
+            _attentionNorm.Forward(input, rows).CopyTo(n1);
+            ResidualKernel.Forward(first, input, _attention.Forward(n1, mask, batch, seq), n);
+            var n2 = _normed2.Slice(n);
+            _ffnNorm.Forward(first, rows).CopyTo(n2);
+            ResidualKernel.Forward(second, first, _feedForward.Forward(n2, rows), n);
+            return second;
+        }
+        ResidualKernel.Forward(first, input, _attention.Forward(input, mask, batch, seq), n);
+        var h = _normed.Slice(n);
+        _attentionNorm.Forward(first, rows).CopyTo(h);
+        ResidualKernel.Forward(second, h, _feedForward.Forward(h, rows), n);
+        var output = _output.Slice(n);
+        _ffnNorm.Forward(second, rows).CopyTo(output);
+        return output;
+    }
+
+    /// <summary>The output of the last Forward.</summary>
+    public ReadOnlySpan<float> LastOutput => _preNorm ? _second.Slice(_lastLength) : _output.Slice(_lastLength);
+
+    /// <summary>
+    /// Differentiates Forward (same input, mask and shape): writes dL/dx into <paramref name="inputGradient"/>
+    /// (overwriting it) and accumulates every parameter gradient of the block.
+    /// </summary>
+    public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<int> mask, ReadOnlySpan<float> outputGradient, Span<float> inputGradient,
+        int batch, int seq)
+    {
+        var rows = batch * seq;
+        var n = rows * _channels;
+        var gradA = _gradA.Slice(n);
+        var gradB = _gradB.Slice(n);
+        var dInput = inputGradient[..n];
+        if (_preNorm)
+        {
+            // out = h + ffn(LN2(h)): dh = dout + LN2ᵀ(ffnᵀ(dout)).
+            outputGradient[..n].CopyTo(gradA);
+            gradB.Clear();
+            _feedForward.Backward(_normed2.Slice(n), outputGradient, gradB, rows);
+            _ffnNorm.Backward(_first.Slice(n), gradB, gradA, rows);
+            // h = x + attn(LN1(x)): dx = dh + LN1ᵀ(attnᵀ(dh)).
+            gradA.CopyTo(dInput);
+            gradB.Clear();
+            _attention.Backward(_normed.Slice(n), mask, gradA, gradB, batch, seq);
+            _attentionNorm.Backward(input, gradB, dInput, rows);
+            return;
+        }
+        // out = LN2(h + ffn(h)): ds2 = LN2ᵀ(dout); dh = ds2 + ffnᵀ(ds2).
+        gradA.Clear();
+        _ffnNorm.Backward(_second.Slice(n), outputGradient, gradA, rows);
+        gradA.CopyTo(gradB);
+        _feedForward.Backward(_normed.Slice(n), gradA, gradB, rows);
+        // h = LN1(x + attn(x)): ds1 = LN1ᵀ(dh); dx = ds1 + attnᵀ(ds1).
+        gradA.Clear();
+        _attentionNorm.Backward(_first.Slice(n), gradB, gradA, rows);
+        gradA.CopyTo(dInput);
+        _attention.Backward(input, mask, gradA, dInput, batch, seq);
+    }
+}
