@@ -1,6 +1,7 @@
 // Catalog extension methods that put our transforms on mlContext.Transforms.Text in ML.NET's style: output column
 // first, input column null meaning the same, an Options overload, each returning its concrete estimator.
 // Trainers live on the trainer catalogs (LlmTrainersCatalog); this file holds no logic beyond argument plumbing.
+using LlmMlNet.ML.Embeddings;
 using LlmMlNet.ML.Text;
 using Microsoft.ML;
 
@@ -47,5 +48,43 @@ public static class LlmTransformsCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new TransformerTokenizingEstimator(options);
+    }
+    /// <summary>
+    /// Embeds <paramref name="inputColumnName"/> with the pre-trained transformer in <paramref name="modelPath"/> into
+    /// <paramref name="outputColumnName"/>, a <c>Vector&lt;Single, hidden&gt;</c> column any downstream trainer can consume.
+    /// </summary>
+    /// <param name="catalog">The text transforms catalog.</param>
+    /// <param name="outputColumnName">The embedding column.</param>
+    /// <param name="modelPath">A local Hugging Face checkpoint folder (config.json, model.safetensors and tokenizer files).</param>
+    /// <param name="inputColumnName">The text column; null means <paramref name="outputColumnName"/>.</param>
+    /// <param name="pooling">How token states are pooled (default mean).</param>
+    /// <param name="normalize">Whether embeddings are L2-normalised (default false).</param>
+    /// <param name="batchSize">Texts per forward pass (default 32).</param>
+    /// <exception cref="DirectoryNotFoundException">The model folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">config.json, the weights or the tokenizer files are missing; the message names the file.</exception>
+    public static TransformerEmbeddingEstimator ExtractTransformerFeatures(this TransformsCatalog.TextTransforms catalog,
+        string outputColumnName, string modelPath, string? inputColumnName = null,
+        EmbeddingPooling pooling = TransformerEmbeddingEstimator.Defaults.Pooling, bool normalize = false,
+        int batchSize = TransformerEmbeddingEstimator.Defaults.BatchSize)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new TransformerEmbeddingEstimator(new TransformerEmbeddingEstimator.Options
+        {
+            OutputColumnName = outputColumnName,
+            ModelPath = modelPath,
+            InputColumnName = inputColumnName,
+            Pooling = pooling,
+            NormalizeEmbeddings = normalize,
+            BatchSize = batchSize,
+        });
+    }
+
+    /// <summary>Feature extraction with every setting of <paramref name="options"/> (see <see cref="TransformerEmbeddingEstimator.Options"/>).</summary>
+    /// <exception cref="FileNotFoundException">A model or tokenizer file is missing.</exception>
+    public static TransformerEmbeddingEstimator ExtractTransformerFeatures(this TransformsCatalog.TextTransforms catalog,
+        TransformerEmbeddingEstimator.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new TransformerEmbeddingEstimator(options);
     }
 }

@@ -2,6 +2,7 @@
 // loads, so PipelinePersistence.Load finds them without any call from the user. One line per transformer kind.
 using System.Runtime.CompilerServices;
 using LlmMlNet.ML.Infrastructure;
+using LlmMlNet.ML.Embeddings;
 using LlmMlNet.ML.Text;
 
 namespace LlmMlNet.ML.Persistence;
@@ -14,5 +15,6 @@ internal static class ComponentRegistration
     internal static void RegisterAll()
     {
         LlmTransformerRegistry.Register(TransformerTokenizingTransformer.KindName, TransformerTokenizingTransformer.LoadFrom);
+        LlmTransformerRegistry.Register(TransformerEmbeddingTransformer.KindName, TransformerEmbeddingTransformer.LoadFrom);
     }
 }
