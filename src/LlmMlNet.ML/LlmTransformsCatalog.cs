@@ -2,6 +2,7 @@
 // first, input column null meaning the same, an Options overload, each returning its concrete estimator.
 // Trainers live on the trainer catalogs (LlmTrainersCatalog); this file holds no logic beyond argument plumbing.
 using LlmMlNet.ML.Embeddings;
+using LlmMlNet.ML.LanguageModeling;
 using LlmMlNet.ML.Text;
 using Microsoft.ML;
 
@@ -86,5 +87,34 @@ public static class LlmTransformsCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new TransformerEmbeddingEstimator(options);
+    }
+    /// <summary>
+    /// Pre-trains a language model on <paramref name="inputColumnName"/> (masked LM for BERT-family models, causal LM for GPT-2),
+    /// continuing from the local checkpoint <paramref name="modelPath"/>; the fitted transformer adds a perplexity column.
+    /// </summary>
+    /// <param name="catalog">The text transforms catalog.</param>
+    /// <param name="outputColumnName">The perplexity column (default "Perplexity").</param>
+    /// <param name="modelPath">A local Hugging Face checkpoint folder with its tokenizer files.</param>
+    /// <param name="inputColumnName">The text column (default "Text").</param>
+    /// <param name="maxEpochs">Passes over the data (default 1).</param>
+    /// <exception cref="FileNotFoundException">A model or tokenizer file is missing.</exception>
+    public static LanguageModelPretrainingEstimator PretrainLanguageModel(this TransformsCatalog.TextTransforms catalog,
+        string outputColumnName, string modelPath, string inputColumnName = LanguageModelPretrainingEstimator.Defaults.InputColumnName,
+        int maxEpochs = LanguageModelPretrainingEstimator.Defaults.MaxEpochs)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new LanguageModelPretrainingEstimator(new LanguageModelPretrainingEstimator.Options
+        {
+            OutputColumnName = outputColumnName, ModelPath = modelPath, InputColumnName = inputColumnName, MaxEpochs = maxEpochs,
+        });
+    }
+
+    /// <summary>Pre-training with every setting of <paramref name="options"/>, including from scratch (Preset + TokenizerPath).</summary>
+    /// <exception cref="ArgumentException">Neither a model path nor a preset with a tokenizer.</exception>
+    public static LanguageModelPretrainingEstimator PretrainLanguageModel(this TransformsCatalog.TextTransforms catalog,
+        LanguageModelPretrainingEstimator.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new LanguageModelPretrainingEstimator(options);
     }
 }

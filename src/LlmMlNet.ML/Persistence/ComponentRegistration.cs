@@ -3,6 +3,7 @@
 using System.Runtime.CompilerServices;
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Embeddings;
+using LlmMlNet.ML.LanguageModeling;
 using LlmMlNet.ML.Text;
 
 namespace LlmMlNet.ML.Persistence;
@@ -16,5 +17,6 @@ internal static class ComponentRegistration
     {
         LlmTransformerRegistry.Register(TransformerTokenizingTransformer.KindName, TransformerTokenizingTransformer.LoadFrom);
         LlmTransformerRegistry.Register(TransformerEmbeddingTransformer.KindName, TransformerEmbeddingTransformer.LoadFrom);
+        LlmTransformerRegistry.Register(LanguageModelTransformer.KindName, LanguageModelTransformer.LoadFrom);
     }
 }
