@@ -2,6 +2,7 @@
 // loads, so PipelinePersistence.Load finds them without any call from the user. One line per transformer kind.
 using System.Runtime.CompilerServices;
 using LlmMlNet.ML.Infrastructure;
+using LlmMlNet.ML.Classification;
 using LlmMlNet.ML.Embeddings;
 using LlmMlNet.ML.LanguageModeling;
 using LlmMlNet.ML.Text;
@@ -18,5 +19,6 @@ internal static class ComponentRegistration
         LlmTransformerRegistry.Register(TransformerTokenizingTransformer.KindName, TransformerTokenizingTransformer.LoadFrom);
         LlmTransformerRegistry.Register(TransformerEmbeddingTransformer.KindName, TransformerEmbeddingTransformer.LoadFrom);
         LlmTransformerRegistry.Register(LanguageModelTransformer.KindName, LanguageModelTransformer.LoadFrom);
+        LlmTransformerRegistry.Register(LlmTextClassificationTransformer.KindName, LlmTextClassificationTransformer.LoadFrom);
     }
 }

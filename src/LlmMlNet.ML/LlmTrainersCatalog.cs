@@ -1,0 +1,55 @@
+// Catalog extension methods that put our trainers on mlContext.MulticlassClassification.Trainers in the shape
+// Microsoft.ML.TorchSharp users know: a simple overload with column names and sizes, and an Options overload,
+// each returning its concrete trainer. Argument plumbing only.
+using LlmMlNet.ML.Classification;
+using LlmMlNet.Transformers.Tasks;
+using Microsoft.ML;
+
+namespace LlmMlNet.ML;
+
+/// <summary>LlmMlNet trainers on the ML.NET trainer catalogs.</summary>
+public static class LlmTrainersCatalog
+{
+    /// <summary>
+    /// Fine-tunes the local Hugging Face model in <paramref name="modelPath"/> to classify <paramref name="sentence1ColumnName"/>
+    /// (and optionally <paramref name="sentence2ColumnName"/>) into the classes of the Key&lt;UInt32&gt; <paramref name="labelColumnName"/>.
+    /// </summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="modelPath">A local Hugging Face checkpoint folder with its tokenizer files (never downloaded).</param>
+    /// <param name="labelColumnName">The label (default "Label").</param>
+    /// <param name="scoreColumnName">The probabilities output (default "Score").</param>
+    /// <param name="predictedLabelColumnName">The predicted key output (default "PredictedLabel").</param>
+    /// <param name="sentence1ColumnName">The text (default "Sentence1", as TorchSharp's TextClassification).</param>
+    /// <param name="sentence2ColumnName">An optional second text (default null).</param>
+    /// <param name="method">Full (default), Lora, Adapter or FeatureExtraction.</param>
+    /// <param name="batchSize">Examples per step (default 32).</param>
+    /// <param name="maxEpochs">Passes over the data (default 3).</param>
+    /// <param name="validationSet">Labeled data evaluated during training, or null.</param>
+    /// <exception cref="FileNotFoundException">A model or tokenizer file is missing; the message names it.</exception>
+    public static LlmTextClassificationTrainer LlmTextClassification(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string modelPath, string labelColumnName = LlmTextClassificationOptions.Defaults.LabelColumnName,
+        string scoreColumnName = LlmTextClassificationOptions.Defaults.ScoreColumnName,
+        string predictedLabelColumnName = LlmTextClassificationOptions.Defaults.PredictedLabelColumnName,
+        string sentence1ColumnName = LlmTextClassificationOptions.Defaults.Sentence1ColumnName, string? sentence2ColumnName = null,
+        FineTuningMethod method = FineTuningMethod.Full, int batchSize = LlmTextClassificationOptions.Defaults.BatchSize,
+        int maxEpochs = LlmTextClassificationOptions.Defaults.MaxEpochs, IDataView? validationSet = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new LlmTextClassificationTrainer(new LlmTextClassificationOptions
+        {
+            ModelPath = modelPath, LabelColumnName = labelColumnName, ScoreColumnName = scoreColumnName, PredictedLabelColumnName = predictedLabelColumnName,
+            Sentence1ColumnName = sentence1ColumnName, Sentence2ColumnName = sentence2ColumnName, Method = method, BatchSize = batchSize,
+            MaxEpochs = maxEpochs, ValidationSet = validationSet,
+        });
+    }
+
+    /// <summary>Text classification with every setting of <paramref name="options"/> (see <see cref="LlmTextClassificationOptions"/>).</summary>
+    /// <exception cref="ArgumentException">Neither a model path nor a preset with a tokenizer.</exception>
+    /// <exception cref="FileNotFoundException">A model or tokenizer file is missing.</exception>
+    public static LlmTextClassificationTrainer LlmTextClassification(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        LlmTextClassificationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new LlmTextClassificationTrainer(options);
+    }
+}
