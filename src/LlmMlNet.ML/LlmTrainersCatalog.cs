@@ -2,6 +2,7 @@
 // Microsoft.ML.TorchSharp users know: a simple overload with column names and sizes, and an Options overload,
 // each returning its concrete trainer. Argument plumbing only.
 using LlmMlNet.ML.Classification;
+using LlmMlNet.ML.QuestionAnswering;
 using LlmMlNet.Transformers.Tasks;
 using Microsoft.ML;
 
@@ -51,5 +52,47 @@ public static class LlmTrainersCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new LlmTextClassificationTrainer(options);
+    }
+    /// <summary>
+    /// Fine-tunes the local Hugging Face model in <paramref name="modelPath"/> for extractive question answering in Microsoft.ML.TorchSharp's
+    /// column convention: Context, Question, TrainingAnswer (String) and AnswerIndex (Int32) in; Answer (top-K texts) and Score out.
+    /// </summary>
+    /// <param name="catalog">The multiclass trainers catalog (where TorchSharp hangs QuestionAnswer).</param>
+    /// <param name="modelPath">A local Hugging Face checkpoint folder with its tokenizer files.</param>
+    /// <param name="contextColumnName">Default "Context".</param>
+    /// <param name="questionColumnName">Default "Question".</param>
+    /// <param name="trainingAnswerColumnName">Default "TrainingAnswer".</param>
+    /// <param name="answerIndexColumnName">Default "AnswerIndex".</param>
+    /// <param name="predictedAnswerColumnName">Default "Answer".</param>
+    /// <param name="scoreColumnName">Default "Score".</param>
+    /// <param name="topK">Answers per row (default 3).</param>
+    /// <param name="batchSize">Windows per step (default 4).</param>
+    /// <param name="maxEpochs">Passes over the data (default 2).</param>
+    /// <exception cref="FileNotFoundException">A model or tokenizer file is missing.</exception>
+    public static LlmQuestionAnsweringTrainer LlmQuestionAnswering(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string modelPath, string contextColumnName = LlmQuestionAnsweringOptions.Defaults.ContextColumnName,
+        string questionColumnName = LlmQuestionAnsweringOptions.Defaults.QuestionColumnName,
+        string trainingAnswerColumnName = LlmQuestionAnsweringOptions.Defaults.TrainingAnswerColumnName,
+        string answerIndexColumnName = LlmQuestionAnsweringOptions.Defaults.AnswerIndexColumnName,
+        string predictedAnswerColumnName = LlmQuestionAnsweringOptions.Defaults.PredictedAnswerColumnName,
+        string scoreColumnName = LlmQuestionAnsweringOptions.Defaults.ScoreColumnName, int topK = LlmQuestionAnsweringOptions.Defaults.TopK,
+        int batchSize = LlmQuestionAnsweringOptions.Defaults.BatchSize, int maxEpochs = LlmQuestionAnsweringOptions.Defaults.MaxEpochs)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new LlmQuestionAnsweringTrainer(new LlmQuestionAnsweringOptions
+        {
+            ModelPath = modelPath, ContextColumnName = contextColumnName, QuestionColumnName = questionColumnName,
+            TrainingAnswerColumnName = trainingAnswerColumnName, AnswerIndexColumnName = answerIndexColumnName,
+            PredictedAnswerColumnName = predictedAnswerColumnName, ScoreColumnName = scoreColumnName, TopK = topK, BatchSize = batchSize, MaxEpochs = maxEpochs,
+        });
+    }
+
+    /// <summary>Extractive QA with every setting of <paramref name="options"/> (see <see cref="LlmQuestionAnsweringOptions"/>).</summary>
+    /// <exception cref="FileNotFoundException">A model or tokenizer file is missing.</exception>
+    public static LlmQuestionAnsweringTrainer LlmQuestionAnswering(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        LlmQuestionAnsweringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new LlmQuestionAnsweringTrainer(options);
     }
 }

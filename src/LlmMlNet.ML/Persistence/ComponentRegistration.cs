@@ -5,6 +5,7 @@ using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Classification;
 using LlmMlNet.ML.Embeddings;
 using LlmMlNet.ML.LanguageModeling;
+using LlmMlNet.ML.QuestionAnswering;
 using LlmMlNet.ML.Text;
 
 namespace LlmMlNet.ML.Persistence;
@@ -20,5 +21,6 @@ internal static class ComponentRegistration
         LlmTransformerRegistry.Register(TransformerEmbeddingTransformer.KindName, TransformerEmbeddingTransformer.LoadFrom);
         LlmTransformerRegistry.Register(LanguageModelTransformer.KindName, LanguageModelTransformer.LoadFrom);
         LlmTransformerRegistry.Register(LlmTextClassificationTransformer.KindName, LlmTextClassificationTransformer.LoadFrom);
+        LlmTransformerRegistry.Register(LlmQuestionAnsweringTransformer.KindName, LlmQuestionAnsweringTransformer.LoadFrom);
     }
 }
