@@ -95,4 +95,23 @@ public static class LlmTrainersCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return new LlmQuestionAnsweringTrainer(options);
     }
+    /// <summary>
+    /// Trains our linear head (softmax regression, full-batch AdamW, deterministic) on a known-size <c>Vector&lt;Single&gt;</c>
+    /// features column, e.g. the output of ExtractTransformerFeatures. Outputs softmax Score and a Key PredictedLabel.
+    /// </summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Key&lt;UInt32&gt; label (default "Label").</param>
+    /// <param name="featureColumnName">Features (default "Features").</param>
+    /// <param name="scoreColumnName">Probabilities output (default "Score").</param>
+    /// <param name="predictedLabelColumnName">Predicted key output (default "PredictedLabel").</param>
+    /// <param name="steps">Full-batch AdamW steps (default 300).</param>
+    /// <param name="learningRate">Constant learning rate (default 0.05).</param>
+    public static LlmLinearHeadTrainer LlmLinearHead(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string scoreColumnName = "Score",
+        string predictedLabelColumnName = "PredictedLabel", int steps = LlmLinearHeadTrainer.Defaults.Steps,
+        float learningRate = LlmLinearHeadTrainer.Defaults.LearningRate)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new LlmLinearHeadTrainer(labelColumnName, featureColumnName, scoreColumnName, predictedLabelColumnName, steps, learningRate);
+    }
 }

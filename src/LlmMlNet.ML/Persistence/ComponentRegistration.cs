@@ -22,5 +22,6 @@ internal static class ComponentRegistration
         LlmTransformerRegistry.Register(LanguageModelTransformer.KindName, LanguageModelTransformer.LoadFrom);
         LlmTransformerRegistry.Register(LlmTextClassificationTransformer.KindName, LlmTextClassificationTransformer.LoadFrom);
         LlmTransformerRegistry.Register(LlmQuestionAnsweringTransformer.KindName, LlmQuestionAnsweringTransformer.LoadFrom);
+        LlmTransformerRegistry.Register(LlmLinearHeadTransformer.KindName, LlmLinearHeadTransformer.LoadFrom);
     }
 }
