@@ -51,6 +51,15 @@ public sealed class LlmQuestionAnsweringOptions
     /// <summary>A local Hugging Face checkpoint folder with its tokenizer files (required; never downloaded).</summary>
     public string? ModelPath;
 
+    /// <summary>A size preset (tiny, mini, small, medium, base) to train from scratch when <see cref="ModelPath"/> is null; needs <see cref="TokenizerPath"/>.</summary>
+    public string? Preset;
+
+    /// <summary>The family of a preset model. Default Bert.</summary>
+    public LlmMlNet.Transformers.Checkpoints.ModelFamily Family = LlmMlNet.Transformers.Checkpoints.ModelFamily.Bert;
+
+    /// <summary>A tokenizer.json or tokenizer folder; null (default) uses the files in <see cref="ModelPath"/>.</summary>
+    public string? TokenizerPath;
+
     /// <summary>Full (default), Lora or Adapter (feature extraction cannot answer spans).</summary>
     public FineTuningMethod Method = FineTuningMethod.Full;
 

@@ -4,6 +4,7 @@
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Persistence;
 using LlmMlNet.Transformers.Adapters;
+using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Data;
 using LlmMlNet.Transformers.Tasks;
 using LlmMlNet.Transformers.Training;
@@ -34,8 +35,13 @@ public sealed class LlmQuestionAnsweringTrainer : IEstimator<LlmQuestionAnswerin
         if (options.TopK < 1) throw new ArgumentOutOfRangeException(nameof(options.TopK), options.TopK, "TopK must be at least 1.");
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options.BatchSize), options.BatchSize, "BatchSize must be at least 1.");
         if (options.MaxSequenceLength < 8) throw new ArgumentOutOfRangeException(nameof(options.MaxSequenceLength), options.MaxSequenceLength, "MaxSequenceLength must be at least 8.");
-        LocalModelPaths.RequireCheckpointFolder(options.ModelPath, nameof(options.ModelPath));
-        LocalModelPaths.LoadTokenizer(options.ModelPath, nameof(options.ModelPath));
+        if (options.ModelPath != null) LocalModelPaths.RequireCheckpointFolder(options.ModelPath, nameof(options.ModelPath));
+        else if (options.Preset == null || options.TokenizerPath == null)
+            throw new ArgumentException(
+                $"Set {nameof(options.ModelPath)} (a local Hugging Face folder), or {nameof(options.Preset)} ({string.Join(", ", SizePresets.Names)}) with {nameof(options.TokenizerPath)} to train from scratch.", nameof(options));
+        else if (!SizePresets.Names.Contains(options.Preset))
+            throw new ArgumentException($"{nameof(options.Preset)} '{options.Preset}' is not one of {string.Join(", ", SizePresets.Names)}.", nameof(options));
+        LocalModelPaths.LoadTokenizer(options.TokenizerPath ?? options.ModelPath, nameof(options.TokenizerPath));
     }
 
     /// <summary>The input shape plus Answer (Vector&lt;String&gt;) and Score (Vector&lt;Single&gt;).</summary>
@@ -80,8 +86,11 @@ public sealed class LlmQuestionAnsweringTrainer : IEstimator<LlmQuestionAnswerin
                 examples.Add(new QaExample(examples.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), question(), c, [new QaAnswer(a, start)]));
             }
         }
-        var tokenizer = LocalModelPaths.LoadTokenizer(_options.ModelPath, nameof(_options.ModelPath));
+        var tokenizer = LocalModelPaths.LoadTokenizer(_options.TokenizerPath ?? _options.ModelPath, nameof(_options.TokenizerPath));
         ulong seed = (ulong)_options.Seed;
+        var source = _options.ModelPath != null
+            ? ModelSource.FromCheckpoint(_options.ModelPath, seed)
+            : ModelSource.FromScratch(Pretraining.FromScratch(_options.Preset!, _options.Family, tokenizer, seed).Config, seed);
         var taskOptions = new TaskModelOptions
         {
             Method = _options.Method,
@@ -94,7 +103,7 @@ public sealed class LlmQuestionAnsweringTrainer : IEstimator<LlmQuestionAnswerin
                 MaxSteps = _options.MaxSteps, Seed = seed,
             },
         };
-        var qa = Transformers.Tasks.QuestionAnswering.Train(ModelSource.FromCheckpoint(_options.ModelPath!, seed), tokenizer, examples, taskOptions, _options.Stride);
+        var qa = Transformers.Tasks.QuestionAnswering.Train(source, tokenizer, examples, taskOptions, _options.Stride);
         return LlmQuestionAnsweringTransformer.FromTrained(qa, tokenizer, _options, examples[0]);
     }
 }
