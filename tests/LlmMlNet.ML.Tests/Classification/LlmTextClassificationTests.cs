@@ -144,4 +144,18 @@ public class LlmTextClassificationTests
         var after = ml.Data.CreateEnumerable<Prediction>(loaded.Transform(test), false).Select(p => p.PredictedLabel).ToArray();
         Assert.Equal(before, after);
     }
+    [Fact]
+    public void FeatureExtractionMethodPredictsButRefusesToSaveWithAClearMessage()
+    {
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(Small);
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(data).Transform(data);
+        var transformer = ml.MulticlassClassification.Trainers.LlmTextClassification(Tiny(FineTuningMethod.FeatureExtraction)).Fit(keyed);
+        var rows = ml.Data.CreateEnumerable<Raw>(transformer.Transform(keyed), false).ToArray();
+        Assert.All(rows, r => Assert.Equal(1.0, r.Score.Sum(), 4));
+        var engine = ml.Model.CreatePredictionEngine<Review, Raw>(transformer);
+        Assert.Equal(rows[0].PredictedLabel, engine.Predict(Small[0]).PredictedLabel);
+        var error = Assert.Throws<NotSupportedException>(() => Workout.RoundTrip(ml, transformer, keyed));
+        Assert.Contains("FeatureExtraction", error.Message);
+    }
 }
