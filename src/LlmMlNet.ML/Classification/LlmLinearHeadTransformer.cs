@@ -1,0 +1,101 @@
+// The fitted linear head: softmax(W·features + b) as Score (with slot names) and its argmax as a Key PredictedLabel
+// carrying the class names, computed for a whole batch of rows at once. Saves W, b and the class names as JSON.
+using System.Numerics.Tensors;
+using LlmMlNet.ML.Infrastructure;
+using LlmMlNet.ML.Persistence;
+using LlmMlNet.Transformers.Tasks;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace LlmMlNet.ML.Classification;
+
+/// <summary>A trained softmax-regression head over a features vector. Row-to-row; persisted with <see cref="PipelinePersistence"/>.</summary>
+public sealed class LlmLinearHeadTransformer : ILlmPersistableTransformer
+{
+    /// <summary>The persistence kind of this transformer.</summary>
+    public const string KindName = "LlmMlNet.LinearHead/1";
+
+    private readonly Settings _settings;
+    private readonly BatchedRowMapping<float[], float[]> _mapping;
+
+    internal LlmLinearHeadTransformer(Settings settings)
+    {
+        _settings = settings;
+        int k = settings.Classes.Length;
+        var classes = settings.Classes.Select(c => c.AsMemory()).ToArray();
+        var keyValues = new DataViewSchema.Annotations.Builder();
+        keyValues.Add(AnnotationHelpers.KeyValues, new VectorDataViewType(TextDataViewType.Instance, k),
+            (ref VBuffer<ReadOnlyMemory<char>> dst) => dst = new VBuffer<ReadOnlyMemory<char>>(k, (ReadOnlyMemory<char>[])classes.Clone()));
+        var expected = ColumnExpectation.KnownSizeVector(NumberDataViewType.Single);
+        _mapping = new BatchedRowMapping<float[], float[]>(
+            schema =>
+            {
+                var column = SchemaChecks.Require(schema, settings.FeatureColumnName, expected);
+                if (((VectorDataViewType)column.Type).Size != settings.FeatureCount)
+                    throw SchemaChecks.Mismatch("input", column.Name, $"Vector<Single, {settings.FeatureCount}>", column.Type.ToString() ?? "");
+                return [column];
+            },
+            row => RowReaders.SingleVector(row, settings.FeatureColumnName),
+            Predict,
+            [
+                BatchOutputColumn<float[]>.Create(settings.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, k),
+                    (float[] p, ref VBuffer<float> dst) => dst = new VBuffer<float>(p.Length, (float[])p.Clone()),
+                    AnnotationHelpers.Score("MulticlassClassification", "Score", settings.Classes)),
+                BatchOutputColumn<float[]>.Create(settings.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), k),
+                    (float[] p, ref uint dst) => dst = (uint)TensorPrimitives.IndexOfMax(p) + 1, keyValues.ToAnnotations()),
+            ],
+            64);
+    }
+
+    /// <summary>Class names in key order.</summary>
+    public IReadOnlyList<string> Classes => _settings.Classes;
+
+    /// <inheritdoc/>
+    public string Kind => KindName;
+
+    /// <summary>Always true.</summary>
+    public bool IsRowToRowMapper => true;
+
+    private float[][] Predict(IReadOnlyList<float[]> rows)
+    {
+        int f = _settings.FeatureCount, k = _settings.Classes.Length;
+        var result = new float[rows.Count][];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var p = new float[k];
+            for (int c = 0; c < k; c++) p[c] = TensorPrimitives.Dot(_settings.Weight.AsSpan(c * f, f), rows[r]) + _settings.Bias[c];
+            Softmax.InPlace(p);
+            result[r] = p;
+        }
+        return result;
+    }
+
+    /// <summary>The input schema plus Score and PredictedLabel (the label is not needed).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The features column is missing or not Vector&lt;Single&gt; of the trained size.</exception>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _mapping.GetOutputSchema(inputSchema);
+
+    /// <summary>A lazy scored view.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The features column is missing or has the wrong type.</exception>
+    public IDataView Transform(IDataView input) => _mapping.Transform(input);
+
+    /// <summary>A single-row mapper (PredictionEngine).</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _mapping.GetRowToRowMapper(inputSchema);
+
+    /// <summary>Not supported: use <see cref="PipelinePersistence.Save"/>.</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UsePipelinePersistence(nameof(LlmLinearHeadTransformer));
+
+    /// <summary>Writes the weights, bias, class names and column names as llmmlnet.json.</summary>
+    public void SaveTo(string directory) => ComponentSettings.Write(directory, _settings);
+
+    internal static LlmLinearHeadTransformer LoadFrom(MLContext mlContext, string directory)
+    {
+        var settings = ComponentSettings.Read<Settings>(directory);
+        if (settings.Weight.Length != settings.FeatureCount * settings.Classes.Length || settings.Bias.Length != settings.Classes.Length)
+            throw new InvalidDataException($"{Path.Combine(directory, ComponentSettings.FileName)}: weight/bias sizes do not match {settings.Classes.Length} classes × {settings.FeatureCount} features.");
+        return new LlmLinearHeadTransformer(settings);
+    }
+
+    internal sealed record Settings(string FeatureColumnName, string ScoreColumnName, string PredictedLabelColumnName, string[] Classes, int FeatureCount,
+        float[] Weight, float[] Bias);
+}

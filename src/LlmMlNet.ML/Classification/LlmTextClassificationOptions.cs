@@ -1,0 +1,112 @@
+// The options of the text-classification trainer, in the shape Microsoft.ML.TorchSharp users know (column names,
+// batch size, epochs, validation set) plus what they asked for: a local model path, the fine-tuning method with
+// LoRA / adapter sizes, the learning rate and the maximum sequence length. Plain settings with documented defaults.
+using LlmMlNet.Transformers.Checkpoints;
+using LlmMlNet.Transformers.Tasks;
+using Microsoft.ML;
+
+namespace LlmMlNet.ML.Classification;
+
+/// <summary>Options of <see cref="LlmTextClassificationTrainer"/>.</summary>
+public sealed class LlmTextClassificationOptions
+{
+    /// <summary>The default values.</summary>
+    public static class Defaults
+    {
+        /// <summary>"Label": a Key&lt;UInt32&gt; column, usually from MapValueToKey.</summary>
+        public const string LabelColumnName = "Label";
+
+        /// <summary>"Sentence1", as Microsoft.ML.TorchSharp's TextClassification.</summary>
+        public const string Sentence1ColumnName = "Sentence1";
+
+        /// <summary>"Score": Vector&lt;Single, classes&gt; of softmax probabilities.</summary>
+        public const string ScoreColumnName = "Score";
+
+        /// <summary>"PredictedLabel": Key&lt;UInt32, classes&gt; with the label's key values.</summary>
+        public const string PredictedLabelColumnName = "PredictedLabel";
+
+        /// <summary>Examples per optimizer step and per inference pass: 32 (TorchSharp's).</summary>
+        public const int BatchSize = 32;
+
+        /// <summary>Passes over the training data: 3 (Hugging Face's run_glue).</summary>
+        public const int MaxEpochs = 3;
+
+        /// <summary>Peak AdamW learning rate: 5e-5 (Hugging Face's default; LoRA and adapters usually want 1e-4 to 1e-3).</summary>
+        public const float LearningRate = 5e-5f;
+
+        /// <summary>Tokens per input, special tokens included: 128.</summary>
+        public const int MaxSequenceLength = 128;
+
+        /// <summary>LoRA rank: 8 (PEFT's).</summary>
+        public const int LoraRank = 8;
+
+        /// <summary>LoRA alpha: 8 (PEFT's; scaling alpha/rank).</summary>
+        public const float LoraAlpha = 8f;
+
+        /// <summary>Bottleneck adapter width: 64.</summary>
+        public const int AdapterSize = 64;
+
+        /// <summary>Seed of head initialisation, dropout and shuffling: 42.</summary>
+        public const int Seed = 42;
+    }
+
+    /// <summary>A local Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer files). Never downloaded.</summary>
+    public string? ModelPath;
+
+    /// <summary>A size preset (tiny, mini, small, medium, base) to train from scratch when <see cref="ModelPath"/> is null; needs <see cref="TokenizerPath"/>.</summary>
+    public string? Preset;
+
+    /// <summary>The family of a preset model. Default Bert.</summary>
+    public ModelFamily Family = ModelFamily.Bert;
+
+    /// <summary>A tokenizer.json or tokenizer folder; null (default) uses the files in <see cref="ModelPath"/>.</summary>
+    public string? TokenizerPath;
+
+    /// <summary>How the model is tuned. Default <see cref="FineTuningMethod.Full"/>.</summary>
+    public FineTuningMethod Method = FineTuningMethod.Full;
+
+    /// <summary>LoRA rank (method Lora). Default 8.</summary>
+    public int LoraRank = Defaults.LoraRank;
+
+    /// <summary>LoRA alpha (method Lora). Default 8.</summary>
+    public float LoraAlpha = Defaults.LoraAlpha;
+
+    /// <summary>Bottleneck width (method Adapter). Default 64.</summary>
+    public int AdapterSize = Defaults.AdapterSize;
+
+    /// <summary>The label column (Key&lt;UInt32&gt;). Default "Label".</summary>
+    public string LabelColumnName = Defaults.LabelColumnName;
+
+    /// <summary>The text column. Default "Sentence1".</summary>
+    public string Sentence1ColumnName = Defaults.Sentence1ColumnName;
+
+    /// <summary>An optional second text column (sentence pairs). Default null.</summary>
+    public string? Sentence2ColumnName;
+
+    /// <summary>The probability vector column. Default "Score".</summary>
+    public string ScoreColumnName = Defaults.ScoreColumnName;
+
+    /// <summary>The predicted key column. Default "PredictedLabel".</summary>
+    public string PredictedLabelColumnName = Defaults.PredictedLabelColumnName;
+
+    /// <summary>Examples per step and per inference pass. Default 32.</summary>
+    public int BatchSize = Defaults.BatchSize;
+
+    /// <summary>Passes over the training data. Default 3.</summary>
+    public int MaxEpochs = Defaults.MaxEpochs;
+
+    /// <summary>Stop after this many optimizer steps; null (default) runs every epoch.</summary>
+    public int? MaxSteps;
+
+    /// <summary>Peak learning rate (linear warm-up over 6% of steps, linear decay). Default 5e-5.</summary>
+    public float LearningRate = Defaults.LearningRate;
+
+    /// <summary>Tokens per input, special tokens included; longer inputs are truncated. Default 128.</summary>
+    public int MaxSequenceLength = Defaults.MaxSequenceLength;
+
+    /// <summary>Seed. Default 42.</summary>
+    public int Seed = Defaults.Seed;
+
+    /// <summary>Labeled data evaluated during training (eval loss, accuracy); null (default) for none. Same columns as the training data.</summary>
+    public IDataView? ValidationSet;
+}

@@ -1,0 +1,156 @@
+// The fitted text classifier as an ML.NET row-to-row transformer: batched softmax probabilities (Score, with slot
+// names) and the argmax as a Key PredictedLabel carrying the class names as KeyValues. Saves the tuned model as a
+// Hugging Face folder (LoRA merged in; bottleneck adapters beside it) plus its settings. Not the trainer.
+using LlmMlNet.ML.Infrastructure;
+using LlmMlNet.ML.Persistence;
+using LlmMlNet.Tokenizers;
+using LlmMlNet.Transformers.Adapters;
+using LlmMlNet.Transformers.Checkpoints;
+using LlmMlNet.Transformers.Models;
+using LlmMlNet.Transformers.Tasks;
+using LlmMlNet.Transformers.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace LlmMlNet.ML.Classification;
+
+/// <summary>
+/// Predicts <c>Score</c> (<c>Vector&lt;Single, K&gt;</c>, softmax probabilities, slot names = class names) and <c>PredictedLabel</c>
+/// (<c>Key&lt;UInt32, K&gt;</c> with KeyValues) from text. Row-to-row (PredictionEngine works); cursors run <c>BatchSize</c> rows per
+/// forward pass. Save it with <see cref="PipelinePersistence"/> (feature-extraction classifiers cannot be saved yet).
+/// </summary>
+public sealed class LlmTextClassificationTransformer : ILlmPersistableTransformer
+{
+    /// <summary>The persistence kind of this transformer.</summary>
+    public const string KindName = "LlmMlNet.TextClassification/1";
+    private const string ModelFolder = "model", AdapterFolder = "adapter";
+
+    private readonly Settings _settings;
+    private readonly TextClassificationEngine? _engine;
+    private readonly Func<IReadOnlyList<(string, string?)>, float[][]> _predict;
+    private readonly BatchedRowMapping<(string, string?), float[]> _mapping;
+
+    private LlmTextClassificationTransformer(Settings settings, TextClassificationEngine? engine, Func<IReadOnlyList<(string, string?)>, float[][]> predict,
+        TrainingResult? trainingResult)
+    {
+        _settings = settings;
+        _engine = engine;
+        _predict = predict;
+        TrainingResult = trainingResult;
+        var text = ColumnExpectation.Scalar(TextDataViewType.Instance);
+        int k = settings.Classes.Length;
+        var classes = settings.Classes.Select(c => c.AsMemory()).ToArray();
+        var keyValues = new DataViewSchema.Annotations.Builder();
+        keyValues.Add(AnnotationHelpers.KeyValues, new VectorDataViewType(TextDataViewType.Instance, k),
+            (ref VBuffer<ReadOnlyMemory<char>> dst) => dst = new VBuffer<ReadOnlyMemory<char>>(k, (ReadOnlyMemory<char>[])classes.Clone()));
+        _mapping = new BatchedRowMapping<(string, string?), float[]>(
+            schema =>
+            {
+                var columns = new List<DataViewSchema.Column> { SchemaChecks.Require(schema, settings.Sentence1ColumnName, text) };
+                if (settings.Sentence2ColumnName != null) columns.Add(SchemaChecks.Require(schema, settings.Sentence2ColumnName, text));
+                return columns;
+            },
+            row =>
+            {
+                var first = RowReaders.Text(row, settings.Sentence1ColumnName);
+                var second = settings.Sentence2ColumnName == null ? null : RowReaders.Text(row, settings.Sentence2ColumnName);
+                return () => (first(), second?.Invoke());
+            },
+            inputs => _predict(inputs),
+            [
+                BatchOutputColumn<float[]>.Create(settings.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, k),
+                    (float[] p, ref VBuffer<float> dst) =>
+                    {
+                        var editor = VBufferEditor.Create(ref dst, p.Length);
+                        p.CopyTo(editor.Values);
+                        dst = editor.Commit();
+                    },
+                    AnnotationHelpers.Score("MulticlassClassification", "Score", settings.Classes)),
+                BatchOutputColumn<float[]>.Create(settings.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), k),
+                    (float[] p, ref uint dst) => dst = (uint)ArgMax(p) + 1, keyValues.ToAnnotations()),
+            ],
+            settings.BatchSize);
+    }
+
+    internal static LlmTextClassificationTransformer FromTrained(TextClassifier classifier, Tokenizer tokenizer, LlmTextClassificationOptions options, string[] classes)
+    {
+        var settings = new Settings(options.Sentence1ColumnName, options.Sentence2ColumnName, options.ScoreColumnName, options.PredictedLabelColumnName,
+            options.MaxSequenceLength, options.BatchSize, options.Method, classes);
+        if (options.Method == FineTuningMethod.FeatureExtraction)
+            return new LlmTextClassificationTransformer(settings, null, inputs => classifier.PredictProbabilities(inputs).ToArray(), classifier.TrainingResult);
+        // The classifier pushes the trainer's head/adapter values into its parameters at each forward: one forward syncs them,
+        // then LoRA folds into the base weights so the plain engine (and a saved folder) computes the adapted model.
+        classifier.PredictProbabilities([("", null)]);
+        classifier.Lora?.Merge(classifier.Parameters.Set);
+        var engine = new TextClassificationEngine(classifier.Parameters, classifier.Adapter, tokenizer, options.MaxSequenceLength, options.BatchSize);
+        return new LlmTextClassificationTransformer(settings, engine, inputs => engine.Predict(inputs), classifier.TrainingResult);
+    }
+
+    /// <summary>The class names in key order (the label's KeyValues as text).</summary>
+    public IReadOnlyList<string> Classes => _settings.Classes;
+
+    /// <summary>The trainer's summary; null after loading or for feature extraction.</summary>
+    public TrainingResult? TrainingResult { get; }
+
+    /// <inheritdoc/>
+    public string Kind => KindName;
+
+    /// <summary>Always true.</summary>
+    public bool IsRowToRowMapper => true;
+
+    private static int ArgMax(float[] values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
+        return best;
+    }
+
+    /// <summary>The input schema plus Score and PredictedLabel (the label column is not needed).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A text column is missing or not String.</exception>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _mapping.GetOutputSchema(inputSchema);
+
+    /// <summary>A lazy view predicting batch by batch.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A text column is missing or not String.</exception>
+    public IDataView Transform(IDataView input) => _mapping.Transform(input);
+
+    /// <summary>A single-row mapper (PredictionEngine).</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _mapping.GetRowToRowMapper(inputSchema);
+
+    /// <summary>Not supported: use <see cref="PipelinePersistence.Save"/>.</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UsePipelinePersistence(nameof(LlmTextClassificationTransformer));
+
+    /// <summary>
+    /// Writes "model" (config.json with the class names, model.safetensors with LoRA merged in, tokenizer files), "adapter" for
+    /// bottleneck adapters, and llmmlnet.json.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The classifier was trained by feature extraction (its head is not exposed by the Tasks API yet).</exception>
+    public void SaveTo(string directory)
+    {
+        if (_engine == null)
+            throw new NotSupportedException("A text classifier trained with FineTuningMethod.FeatureExtraction cannot be saved yet; use Full, Lora or Adapter.");
+        string model = Path.Combine(directory, ModelFolder);
+        _engine.Parameters.Save(model);
+        _engine.Tokenizer.Save(model);
+        if (_engine.Adapter != null) BottleneckAdapterFormat.Save(_engine.Adapter, Path.Combine(directory, AdapterFolder));
+        ComponentSettings.Write(directory, _settings);
+    }
+
+    internal static LlmTextClassificationTransformer LoadFrom(MLContext mlContext, string directory)
+    {
+        var settings = ComponentSettings.Read<Settings>(directory);
+        string model = LocalModelPaths.RequireCheckpointFolder(Path.Combine(directory, ModelFolder), "saved model");
+        var config = TransformerConfigReader.Read(Path.Combine(model, CheckpointFolder.ConfigFileName));
+        var groups = new HashSet<KeyGroup> { KeyGroup.Encoder, KeyGroup.Classification };
+        if (config.Family is ModelFamily.Bert or ModelFamily.Roberta) groups.Add(KeyGroup.Pooler);
+        var parameters = TransformerParameters.FromPretrained(model, groups, out _);
+        string adapterFolder = Path.Combine(directory, AdapterFolder);
+        var adapter = Directory.Exists(adapterFolder) ? BottleneckAdapterFormat.Load(adapterFolder, config) : null;
+        var tokenizer = LocalModelPaths.LoadTokenizer(model, "saved tokenizer");
+        var engine = new TextClassificationEngine(parameters, adapter, tokenizer, settings.MaxSequenceLength, settings.BatchSize);
+        return new LlmTextClassificationTransformer(settings, engine, inputs => engine.Predict(inputs), null);
+    }
+
+    internal sealed record Settings(string Sentence1ColumnName, string? Sentence2ColumnName, string ScoreColumnName, string PredictedLabelColumnName,
+        int MaxSequenceLength, int BatchSize, FineTuningMethod Method, string[] Classes);
+}

@@ -1,0 +1,109 @@
+// The extractive QA trainer estimator: Fit reads (Context, Question, TrainingAnswer, AnswerIndex) rows and fine-tunes
+// through the Tasks API's QuestionAnswering (windows with stride, full / LoRA / adapters); its transformer answers
+// with the top-K spans. Schema checks and data reading here; inference in QaAnswerEngine.
+using LlmMlNet.ML.Infrastructure;
+using LlmMlNet.ML.Persistence;
+using LlmMlNet.Transformers.Adapters;
+using LlmMlNet.Transformers.Checkpoints;
+using LlmMlNet.Transformers.Data;
+using LlmMlNet.Transformers.Tasks;
+using LlmMlNet.Transformers.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace LlmMlNet.ML.QuestionAnswering;
+
+/// <summary>
+/// Fine-tunes a transformer for extractive question answering. Input: Context, Question, TrainingAnswer (String) and AnswerIndex
+/// (Int32 character offset). Output: Answer (<c>Vector&lt;String&gt;</c>, top-K) and Score (<c>Vector&lt;Single&gt;</c>).
+/// </summary>
+public sealed class LlmQuestionAnsweringTrainer : IEstimator<LlmQuestionAnsweringTransformer>
+{
+    private static readonly ColumnExpectation Text = ColumnExpectation.Scalar(TextDataViewType.Instance);
+    private static readonly ColumnExpectation Int32 = ColumnExpectation.Scalar(NumberDataViewType.Int32);
+    private readonly LlmQuestionAnsweringOptions _options;
+
+    /// <summary>Checks the options and the local model folder before any data is read.</summary>
+    /// <exception cref="ArgumentException">A value is out of range, or the method is FeatureExtraction.</exception>
+    /// <exception cref="FileNotFoundException">A model or tokenizer file is missing; the message names it.</exception>
+    public LlmQuestionAnsweringTrainer(LlmQuestionAnsweringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        if (options.Method == FineTuningMethod.FeatureExtraction)
+            throw new ArgumentException("Extractive QA needs token states: use Full, Lora or Adapter.", nameof(options));
+        if (options.TopK < 1) throw new ArgumentOutOfRangeException(nameof(options.TopK), options.TopK, "TopK must be at least 1.");
+        if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options.BatchSize), options.BatchSize, "BatchSize must be at least 1.");
+        if (options.MaxSequenceLength < 8) throw new ArgumentOutOfRangeException(nameof(options.MaxSequenceLength), options.MaxSequenceLength, "MaxSequenceLength must be at least 8.");
+        if (options.ModelPath != null) LocalModelPaths.RequireCheckpointFolder(options.ModelPath, nameof(options.ModelPath));
+        else if (options.Preset == null || options.TokenizerPath == null)
+            throw new ArgumentException(
+                $"Set {nameof(options.ModelPath)} (a local Hugging Face folder), or {nameof(options.Preset)} ({string.Join(", ", SizePresets.Names)}) with {nameof(options.TokenizerPath)} to train from scratch.", nameof(options));
+        else if (!SizePresets.Names.Contains(options.Preset))
+            throw new ArgumentException($"{nameof(options.Preset)} '{options.Preset}' is not one of {string.Join(", ", SizePresets.Names)}.", nameof(options));
+        LocalModelPaths.LoadTokenizer(options.TokenizerPath ?? options.ModelPath, nameof(options.TokenizerPath));
+    }
+
+    /// <summary>The input shape plus Answer (Vector&lt;String&gt;) and Score (Vector&lt;Single&gt;).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type.</exception>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        SchemaChecks.Require(inputSchema, _options.ContextColumnName, Text);
+        SchemaChecks.Require(inputSchema, _options.QuestionColumnName, Text);
+        SchemaChecks.Require(inputSchema, _options.TrainingAnswerColumnName, Text);
+        SchemaChecks.Require(inputSchema, _options.AnswerIndexColumnName, Int32);
+        return SchemaShapes.With(inputSchema,
+            SchemaShapes.Column(_options.PredictedAnswerColumnName, SchemaShape.Column.VectorKind.VariableVector, TextDataViewType.Instance),
+            SchemaShapes.Column(_options.ScoreColumnName, SchemaShape.Column.VectorKind.VariableVector, NumberDataViewType.Single));
+    }
+
+    /// <summary>Fine-tunes on <paramref name="input"/> and returns the fitted transformer.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type.</exception>
+    /// <exception cref="InvalidDataException">A row's answer does not occur at its AnswerIndex in the context; the message gives the row.</exception>
+    public LlmQuestionAnsweringTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var columns = new[]
+        {
+            SchemaChecks.Require(input.Schema, _options.ContextColumnName, Text), SchemaChecks.Require(input.Schema, _options.QuestionColumnName, Text),
+            SchemaChecks.Require(input.Schema, _options.TrainingAnswerColumnName, Text), SchemaChecks.Require(input.Schema, _options.AnswerIndexColumnName, Int32),
+        };
+        var examples = new List<QaExample>();
+        using (var cursor = input.GetRowCursor(columns))
+        {
+            var context = RowReaders.Text(cursor, columns[0].Name);
+            var question = RowReaders.Text(cursor, columns[1].Name);
+            var answer = RowReaders.Text(cursor, columns[2].Name);
+            var indexGetter = cursor.GetGetter<int>(columns[3]);
+            while (cursor.MoveNext())
+            {
+                string c = context(), a = answer();
+                int start = 0;
+                indexGetter(ref start);
+                if (start < 0 || start + a.Length > c.Length || string.CompareOrdinal(c, start, a, 0, a.Length) != 0)
+                    throw new InvalidDataException($"Row {examples.Count}: '{a}' does not occur at character {start} of column '{columns[0].Name}'.");
+                examples.Add(new QaExample(examples.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), question(), c, [new QaAnswer(a, start)]));
+            }
+        }
+        var tokenizer = LocalModelPaths.LoadTokenizer(_options.TokenizerPath ?? _options.ModelPath, nameof(_options.TokenizerPath));
+        ulong seed = (ulong)_options.Seed;
+        var source = _options.ModelPath != null
+            ? ModelSource.FromCheckpoint(_options.ModelPath, seed)
+            : ModelSource.FromScratch(Pretraining.FromScratch(_options.Preset!, _options.Family, tokenizer, seed).Config, seed);
+        var taskOptions = new TaskModelOptions
+        {
+            Method = _options.Method,
+            Lora = new LoraOptions { Rank = _options.LoraRank, Alpha = _options.LoraAlpha, Seed = seed },
+            Bottleneck = new BottleneckOptions { Seed = seed },
+            MaxLength = _options.MaxSequenceLength,
+            Trainer = new TrainerOptions
+            {
+                LearningRate = _options.LearningRate, WarmupRatio = 0.06, BatchSize = _options.BatchSize, Epochs = _options.MaxEpochs,
+                MaxSteps = _options.MaxSteps, Seed = seed,
+            },
+        };
+        var qa = Transformers.Tasks.QuestionAnswering.Train(source, tokenizer, examples, taskOptions, _options.Stride);
+        return LlmQuestionAnsweringTransformer.FromTrained(qa, tokenizer, _options, examples[0]);
+    }
+}
