@@ -58,14 +58,17 @@ public static class NotebookProgram
                 var lines = listing.Cells[c].Split('\n').Select(l => l.TrimEnd('\r'))
                     .Where(l => !MagicPrefixes.Any(p => l.TrimStart().StartsWith(p, StringComparison.Ordinal))).ToList();
                 foreach (var line in lines.Where(IsUsingDirective)) usings.Add(line.Trim());
-                var code = string.Join('\n', lines.Where(l => !IsUsingDirective(l)));
-                var first = lines.Where(l => !IsUsingDirective(l)).Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith("//", StringComparison.Ordinal));
-                if (first is not null && DeclarationStarts.Any(d => first.StartsWith(d, StringComparison.Ordinal)))
+                var statements = lines.Where(l => !IsUsingDirective(l)).ToList();
+                // A top-level file's type declarations follow its statements: from the first unindented declaration
+                // on, the rest of the cell is hoisted beside the other declarations.
+                int split = statements.FindIndex(l => DeclarationStarts.Any(d => l.StartsWith(d, StringComparison.Ordinal)));
+                if (split >= 0)
                 {
-                    declarations.AppendLine($"// {listing.Name}, cell {c + 1}").AppendLine(code);
-                    continue;
+                    declarations.AppendLine($"// {listing.Name}, cell {c + 1}").AppendLine(string.Join('\n', statements.Skip(split)));
+                    statements = statements.Take(split).ToList();
                 }
-                body.AppendLine($"        cell({c + 1}); // {listing.Name}, cell {c + 1}").AppendLine(code);
+                if (statements.All(l => l.Trim().Length == 0 || l.Trim().StartsWith("//", StringComparison.Ordinal))) continue;
+                body.AppendLine($"        cell({c + 1}); // {listing.Name}, cell {c + 1}").AppendLine(string.Join('\n', statements));
             }
             classes.AppendLine($"public static class Listing{n}").AppendLine("{").AppendLine("    public static void Run(System.Action<int> cell)").AppendLine("    {")
                 .Append(body).AppendLine("    }").AppendLine("}");
