@@ -7,6 +7,8 @@ using System.Diagnostics;
 using System.Globalization;
 using LlmMlNet.Tokenizers;
 using LlmMlNet.Transformers.Data;
+using LlmMlNet.Transformers.Heads;
+using LlmMlNet.Transformers.Models;
 using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Synthetic;
 using LlmMlNet.Transformers.Tasks;
@@ -20,7 +22,8 @@ public static class PretrainingBenefitBenchmark
     /// <summary>
     /// Runs the suite. Options: --steps N MLM steps (default 1500; --quick 300), --epochs N fine-tuning epochs (default 20;
     /// --quick 10), --train N labels (300), --seed N (1), --threads N (default 2), --preset NAME (tiny), --rate R fine-tuning
-    /// learning rate (3e-4), --out DIR (default a temp folder).
+    /// learning rate (3e-4), --method Full|Lora|Adapter|FeatureExtraction (Full), --pooling Cls|Mean|Pooler (Cls), --out DIR
+    /// (default a temp folder; a pre-trained checkpoint of the same preset and steps found there is reused).
     /// </summary>
     public static int Run(string[] args)
     {
@@ -31,6 +34,8 @@ public static class PretrainingBenefitBenchmark
         int seed = Int("--seed", 1), threads = Int("--threads", 2);
         var preset = Option("--preset") ?? "tiny";
         float rate = Option("--rate") is { } r ? float.Parse(r, CultureInfo.InvariantCulture) : 3e-4f;
+        var method = Enum.Parse<FineTuningMethod>(Option("--method") ?? "Full", ignoreCase: true);
+        var pooling = Enum.Parse<PoolingMode>(Option("--pooling") ?? "Cls", ignoreCase: true);
         var folder = Option("--out") ?? Path.Combine(Path.GetTempPath(), $"llmmlnet-pretraining-benefit-{seed}");
         var clock = Stopwatch.StartNew();
 
@@ -49,6 +54,13 @@ public static class PretrainingBenefitBenchmark
         var cooccurrence = CorpusCueScore(files.Corpus);
         Console.WriteLine($"corpus cue co-occurrence (no model): test {Accuracy(data.Test, cooccurrence):F3}, unseen {Accuracy(unseen, cooccurrence):F3}");
 
+        // A finished pre-training run is kept beside the data and reused, so fine-tuning settings can be compared cheaply.
+        var checkpoint = Path.Combine(folder, $"mlm-{preset}-{steps}");
+        if (File.Exists(Path.Combine(checkpoint, "config.json")))
+        {
+            Console.WriteLine($"MLM pre-training: reusing {checkpoint}");
+            return FineTuneBoth(Pretraining.FromCheckpoint(checkpoint, out _, (ulong)seed));
+        }
         var pretrained = Pretraining.FromScratch(preset, ModelFamily.Bert, tokenizer, (ulong)seed);
         var pretrainOptions = new PretrainingOptions
         {
@@ -59,26 +71,32 @@ public static class PretrainingBenefitBenchmark
         var mlmClock = Stopwatch.StartNew();
         var mlm = Pretraining.Train(pretrained, tokenizer, new TextCorpusReader([files.Corpus]), pretrainOptions);
         Console.WriteLine($"MLM pre-training: {steps} steps, loss {mlm.History[0].Loss:F2} -> {mlm.LastLoss:F2}, {mlmClock.Elapsed.TotalSeconds:F0} s");
+        Pretraining.Save(pretrained, tokenizer, checkpoint);
+        return FineTuneBoth(pretrained);
 
-        var fineTune = new TaskModelOptions
+        int FineTuneBoth(TransformerParameters pretrainedModel)
         {
-            Method = FineTuningMethod.Full,
-            MaxLength = 32,
-            Trainer = new TrainerOptions { LearningRate = rate, WarmupRatio = 0.06, BatchSize = 16, Epochs = epochs, Seed = (ulong)seed, Threads = threads },
-        };
-        var scratch = Pretraining.FromScratch(preset, ModelFamily.Bert, tokenizer, (ulong)seed);
-        foreach (var (name, source) in new[] { ("pre-trained + fine-tuned", pretrained), ("from scratch", scratch) })
-        {
-            var fineClock = Stopwatch.StartNew();
-            var classifier = TextClassifier.Train(ModelSource.FromParameters(source, (ulong)seed), tokenizer, data.Train, fineTune);
-            var test = classifier.Evaluate(data.Test).Accuracy;
-            var onUnseen = classifier.Evaluate(unseen).Accuracy;
-            var validation = classifier.Evaluate(data.Validation).Accuracy;
-            Console.WriteLine($"{name,-26} test {test:F3}  unseen-word test {onUnseen:F3}  validation (seen words) {validation:F3}  " +
-                              $"({epochs} epochs, lr {rate}, {fineClock.Elapsed.TotalSeconds:F0} s)");
+            var fineTune = new TaskModelOptions
+            {
+                Method = method,
+                Pooling = pooling,
+                MaxLength = 32,
+                Trainer = new TrainerOptions { LearningRate = rate, WarmupRatio = 0.06, BatchSize = 16, Epochs = epochs, Seed = (ulong)seed, Threads = threads },
+            };
+            var scratch = Pretraining.FromScratch(preset, ModelFamily.Bert, tokenizer, (ulong)seed);
+            foreach (var (name, source) in new[] { ("pre-trained + fine-tuned", pretrainedModel), ("from scratch", scratch) })
+            {
+                var fineClock = Stopwatch.StartNew();
+                var classifier = TextClassifier.Train(ModelSource.FromParameters(source, (ulong)seed), tokenizer, data.Train, fineTune);
+                var test = classifier.Evaluate(data.Test).Accuracy;
+                var onUnseen = classifier.Evaluate(unseen).Accuracy;
+                var validation = classifier.Evaluate(data.Validation).Accuracy;
+                Console.WriteLine($"{name,-26} test {test:F3}  unseen-word test {onUnseen:F3}  validation (seen words) {validation:F3}  " +
+                                  $"({method}, {epochs} epochs, lr {rate}, {fineClock.Elapsed.TotalSeconds:F0} s)");
+            }
+            Console.WriteLine($"total {clock.Elapsed.TotalSeconds:F0} s, load average {LoadAverage()}");
+            return 0;
         }
-        Console.WriteLine($"total {clock.Elapsed.TotalSeconds:F0} s, load average {LoadAverage()}");
-        return 0;
     }
 
     // Score of each word: how often it shares a corpus sentence with positive minus negative cue words. A
