@@ -17,7 +17,8 @@ public sealed class LabelLeakageTests
     public void BagOfWordsAndBigramsOnTheLabelsIsAtChanceOnUnseenWordTestItems(int seed)
     {
         var dataset = SentimentDatasetGenerator.Generate(seed);
-        var unseenOnly = dataset.Test.Where(e => !SentimentDatasetGenerator.PolarityWords(e.Text).Any(dataset.SeenWords.Contains)).ToList();
+        var unseenOnly = dataset.UnseenWordTest;
+        Assert.Equal(dataset.Test.Count(e => !SentimentDatasetGenerator.PolarityWords(e.Text).Any(dataset.SeenWords.Contains)), unseenOnly.Count);
         Assert.True(unseenOnly.Count >= 200, $"only {unseenOnly.Count} unseen-word test items");
         var model = LogisticRegression.Train(dataset.Train);
 
