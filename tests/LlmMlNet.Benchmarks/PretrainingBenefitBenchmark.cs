@@ -43,7 +43,7 @@ public static class PretrainingBenefitBenchmark
         var files = SyntheticSuite.Write(folder, suiteOptions);
         // The same call SyntheticSuite made for sentiment-*.tsv, in memory, for the seen-word list.
         var data = SentimentDatasetGenerator.Generate(seed, suiteOptions.Sentiment with { ClassCount = 2 });
-        var unseen = data.Test.Where(e => !SentimentDatasetGenerator.PolarityWords(e.Text).Any(data.SeenWords.Contains)).ToList();
+        var unseen = data.UnseenWordTest;
         var tokenizerFolder = Path.Combine(folder, "tokenizer");
         Directory.CreateDirectory(tokenizerFolder);
         File.Copy(files.Vocabulary, Path.Combine(tokenizerFolder, "vocab.txt"), overwrite: true);
