@@ -22,8 +22,8 @@ public static class PretrainingBenefitBenchmark
     /// <summary>
     /// Runs the suite. Options: --steps N MLM steps (default 1500; --quick 300), --epochs N fine-tuning epochs (default 20;
     /// --quick 10), --train N labels (300), --seed N (1), --threads N (default 2), --preset NAME (tiny), --rate R fine-tuning
-    /// learning rate (3e-4), --method Full|Lora|Adapter|FeatureExtraction (Full), --pooling Cls|Mean|Pooler (Cls), --out DIR
-    /// (default a temp folder; a pre-trained checkpoint of the same preset and steps found there is reused).
+    /// learning rate (3e-4), --method Full|Lora|Adapter|FeatureExtraction (Full), --pooling Cls|Mean|Pooler (Cls), --words N hidden-polarity
+    /// words per class (80, the default lexicon), --out DIR (default a temp folder; a pre-trained checkpoint of the same preset and steps found there is reused).
     /// </summary>
     public static int Run(string[] args)
     {
@@ -39,10 +39,13 @@ public static class PretrainingBenefitBenchmark
         var folder = Option("--out") ?? Path.Combine(Path.GetTempPath(), $"llmmlnet-pretraining-benefit-{seed}");
         var clock = Stopwatch.StartNew();
 
-        var suiteOptions = new SyntheticSuiteOptions { Seed = seed, Sentiment = new SentimentDatasetOptions { TrainCount = trainCount } };
+        int wordsPerPolarity = Int("--words", 80);
+        var lexicon = new SyntheticLexicon(0, wordsPerPolarity);
+        folder = Path.Combine(folder, $"words-{wordsPerPolarity}");
+        var suiteOptions = new SyntheticSuiteOptions { Seed = seed, Lexicon = lexicon, Sentiment = new SentimentDatasetOptions { TrainCount = trainCount } };
         var files = SyntheticSuite.Write(folder, suiteOptions);
         // The same call SyntheticSuite made for sentiment-*.tsv, in memory, for the seen-word list.
-        var data = SentimentDatasetGenerator.Generate(seed, suiteOptions.Sentiment with { ClassCount = 2 });
+        var data = SentimentDatasetGenerator.Generate(seed, suiteOptions.Sentiment with { ClassCount = 2 }, lexicon);
         var unseen = data.UnseenWordTest;
         var tokenizerFolder = Path.Combine(folder, "tokenizer");
         Directory.CreateDirectory(tokenizerFolder);
@@ -51,7 +54,7 @@ public static class PretrainingBenefitBenchmark
         Console.WriteLine($"pretraining-benefit: preset {preset}, seed {seed}, {threads} thread(s), {data.Train.Count} labels " +
                           $"({data.SeenWords.Count} seen polarity words), test {data.Test.Count} ({unseen.Count} with unseen words only), " +
                           $"data in {folder}, load average {LoadAverage()}");
-        var cooccurrence = CorpusCueScore(files.Corpus);
+        var cooccurrence = CorpusCueScore(files.Corpus, lexicon);
         Console.WriteLine($"corpus cue co-occurrence (no model): test {Accuracy(data.Test, cooccurrence):F3}, unseen {Accuracy(unseen, cooccurrence):F3}");
 
         // A finished pre-training run is kept beside the data and reused, so fine-tuning settings can be compared cheaply.
@@ -101,7 +104,7 @@ public static class PretrainingBenefitBenchmark
 
     // Score of each word: how often it shares a corpus sentence with positive minus negative cue words. A
     // sentence is classified by the sum over its words: the information pre-training can extract, without a model.
-    private static Func<string, string> CorpusCueScore(string corpusPath)
+    private static Func<string, string> CorpusCueScore(string corpusPath, SyntheticLexicon lexicon)
     {
         var positive = SyntheticLexicon.Cues(SentimentClass.Positive).ToHashSet();
         var negative = SyntheticLexicon.Cues(SentimentClass.Negative).ToHashSet();
@@ -113,7 +116,7 @@ public static class PretrainingBenefitBenchmark
             if (cue == 0) continue;
             foreach (var word in words) score[word] = score.GetValueOrDefault(word) + cue;
         }
-        return text => text.Split(' ').Sum(w => SentimentDatasetGenerator.PolarityWords(w).Any() ? Math.Sign(score.GetValueOrDefault(w)) : 0) >= 0
+        return text => text.Split(' ').Sum(w => lexicon.PolarityOf(w) is not null ? Math.Sign(score.GetValueOrDefault(w)) : 0) >= 0
             ? "positive" : "negative";
     }
 
