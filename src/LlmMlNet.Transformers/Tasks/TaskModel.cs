@@ -1,0 +1,119 @@
+// Builds a transformer body for a task with the chosen fine-tuning method: the task layout (encoder, head,
+// BERT's pooler) with the right tensors frozen, the base weights copied in, the dense layers wrapped by LoRA
+// or bottleneck adapters, and the one ParameterSet the trainer steps. Shared by the classifier and QA.
+// Not a head and not a trainer.
+using LlmMlNet.Tensors.Memory;
+using LlmMlNet.Transformers.Adapters;
+using LlmMlNet.Transformers.Checkpoints;
+using LlmMlNet.Transformers.Models;
+
+namespace LlmMlNet.Transformers.Tasks;
+
+/// <summary>A body wired for one fine-tuning method.</summary>
+internal sealed class TaskModel
+{
+    private readonly TrainableMirror? _mirror;
+    private float[] _stash = [];
+
+    private TaskModel(TransformerParameters parameters, TransformerModel model, LoraAdapter? lora, BottleneckAdapter? bottleneck, TrainableMirror? mirror)
+    {
+        Parameters = parameters;
+        Model = model;
+        Lora = lora;
+        Bottleneck = bottleneck;
+        _mirror = mirror;
+    }
+
+    public TransformerParameters Parameters { get; }
+
+    public TransformerModel Model { get; }
+
+    public LoraAdapter? Lora { get; }
+
+    public BottleneckAdapter? Bottleneck { get; }
+
+    /// <summary>What the trainer steps: the model's set (full), or the mirror of head + adapter (LoRA, adapters).</summary>
+    public ParameterSet TrainableSet => _mirror?.Set ?? Parameters.Set;
+
+    /// <summary>Builds the task model; the head group's tensors train unless the method is feature extraction.</summary>
+    public static TaskModel Build(ModelSource source, TransformerConfig config, KeyGroup head, bool needPooler, TaskModelOptions options, int maxBatch, int maxSequence)
+    {
+        var groups = new HashSet<KeyGroup> { KeyGroup.Encoder, head };
+        if (needPooler && config.Family is ModelFamily.Bert or ModelFamily.Roberta) groups.Add(KeyGroup.Pooler);
+        var headNames = KeyTable.For(config.Family).Expand(config, new HashSet<KeyGroup> { head }).Select(m => m.OurName).ToHashSet(StringComparer.Ordinal);
+        Func<string, bool>? trainable = options.Method switch
+        {
+            FineTuningMethod.Full => null,
+            FineTuningMethod.FeatureExtraction => _ => false,
+            FineTuningMethod.Adapter when options.Bottleneck.TrainLayerNorms => name => headNames.Contains(name) || IsLayerNorm(name),
+            _ => headNames.Contains,
+        };
+        var parameters = TransformerParameters.Create(config, groups, source.Seed, trainable);
+        source.LoadInto(parameters);
+        var arena = new ActivationArena();
+        int maxRows = checked(maxBatch * maxSequence);
+        ulong seed = options.Trainer.Seed;
+        switch (options.Method)
+        {
+            case FineTuningMethod.Lora:
+            {
+                var lora = LoraAdapter.Create(config, options.Lora);
+                var factory = lora.CreateLayerFactory(parameters.Set, arena, maxRows);
+                var model = new TransformerModel(parameters, maxBatch, maxSequence, seed, factory.Create, arena);
+                factory.State = model.State;
+                return new TaskModel(parameters, model, lora, null, new TrainableMirror(parameters.Set, lora.Parameters));
+            }
+            case FineTuningMethod.Adapter:
+            {
+                var adapter = BottleneckAdapter.Create(config, options.Bottleneck);
+                var factory = adapter.CreateLayerFactory(parameters.Set, arena, maxRows);
+                var model = new TransformerModel(parameters, maxBatch, maxSequence, seed, prefix => factory(prefix), arena);
+                return new TaskModel(parameters, model, null, adapter, new TrainableMirror(parameters.Set, adapter.Parameters));
+            }
+            default:
+                return new TaskModel(parameters, new TransformerModel(parameters, maxBatch, maxSequence, seed, null, arena), null, null, null);
+        }
+    }
+
+    // Our LayerNorm tensors are named "*norm.weight" / "*norm.bias" (embeddings.norm, layers.{i}.attention_norm, ffn_norm, final_norm).
+    private static bool IsLayerNorm(string name) =>
+        name.EndsWith("norm.weight", StringComparison.Ordinal) || name.EndsWith("norm.bias", StringComparison.Ordinal);
+
+    /// <summary>Sets the mode and dropout keys for one forward and pushes the trainer's values into the model.</summary>
+    public void BeginForward(Training.ForwardContext context)
+    {
+        _mirror?.PushValues();
+        Model.State.IsTraining = context.IsTraining;
+        Model.State.Step = context.MicroBatch;
+        Model.State.Seed = context.Seed;
+    }
+
+    /// <summary>Eval mode with current values (after training, for inference).</summary>
+    public void BeginInference() => BeginForward(Training.ForwardContext.Evaluation(Model.State.Seed));
+
+    /// <summary>
+    /// Runs <paramref name="backward"/> (which accumulates unscaled gradients into the model's sets) so that the trainer's set
+    /// gains exactly <paramref name="scale"/> × this batch's gradient.
+    /// </summary>
+    public void Backward(float scale, Action backward)
+    {
+        if (_mirror is not null)
+        {
+            backward();
+            _mirror.GatherGradients(scale);
+            return;
+        }
+        var gradients = Parameters.Set.Gradients;
+        if (scale == 1f)
+        {
+            backward();
+            return;
+        }
+        // Earlier micro-batches' gradients are set aside so only this batch's share is scaled.
+        if (_stash.Length != gradients.Length) _stash = new float[gradients.Length];
+        gradients.CopyTo(_stash, 0);
+        Array.Clear(gradients);
+        backward();
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(gradients, scale, _stash, gradients);
+    }
+}

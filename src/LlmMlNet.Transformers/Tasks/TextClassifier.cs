@@ -1,0 +1,178 @@
+// Text classification (binary or multiclass, single texts or pairs) trained by any of the four methods
+// behind one API: full fine-tuning, LoRA and bottleneck adapters through the Trainer, feature extraction as
+// pooled embeddings computed once plus a softmax regression. Predictions are softmax probabilities, never raw
+// logits; metrics come from Evaluation. Not the ML.NET estimator (LlmMlNet.ML wraps this).
+using LlmMlNet.Tokenizers;
+using LlmMlNet.Transformers.Adapters;
+using LlmMlNet.Transformers.Checkpoints;
+using LlmMlNet.Transformers.Data;
+using LlmMlNet.Transformers.Evaluation;
+using LlmMlNet.Transformers.Heads;
+using LlmMlNet.Transformers.Models;
+using LlmMlNet.Transformers.Training;
+
+namespace LlmMlNet.Transformers.Tasks;
+
+/// <summary>A trained text classifier.</summary>
+public sealed class TextClassifier
+{
+    private readonly ClassificationFeaturizer _featurizer;
+    private readonly ClassificationObjective? _objective;
+    private readonly FeatureExtractor? _extractor;
+    private readonly SoftmaxRegression? _featureHead;
+    private readonly int _batchSize;
+
+    private TextClassifier(TaskModelOptions options, ClassificationFeaturizer featurizer, ClassificationObjective? objective,
+        FeatureExtractor? extractor, SoftmaxRegression? featureHead, TrainingResult? result, IReadOnlyList<float>? featureHeadLosses)
+    {
+        Options = options;
+        _featurizer = featurizer;
+        _objective = objective;
+        _extractor = extractor;
+        _featureHead = featureHead;
+        _batchSize = options.Trainer.BatchSize;
+        TrainingResult = result;
+        FeatureHeadLosses = featureHeadLosses;
+    }
+
+    /// <summary>The settings it was trained with.</summary>
+    public TaskModelOptions Options { get; }
+
+    /// <summary>Label names ↔ class indices (the probability columns' order).</summary>
+    public LabelMap Labels => _featurizer.Labels;
+
+    /// <summary>The trainer's result (null for feature extraction).</summary>
+    public TrainingResult? TrainingResult { get; }
+
+    /// <summary>Feature extraction: the softmax regression's training loss per step (null otherwise).</summary>
+    public IReadOnlyList<float>? FeatureHeadLosses { get; }
+
+    /// <summary>The LoRA adapter (method Lora), else null.</summary>
+    public LoraAdapter? Lora => _objective?.Task.Lora;
+
+    /// <summary>The bottleneck adapters (method Adapter), else null.</summary>
+    public BottleneckAdapter? Adapter => _objective?.Task.Bottleneck;
+
+    /// <summary>The model's parameters (base, head), or the frozen encoder's for feature extraction.</summary>
+    public TransformerParameters Parameters => _objective?.Task.Parameters ?? _extractor!.Task.Parameters;
+
+    /// <summary>
+    /// Trains a classifier on <paramref name="train"/> (enumerated once per epoch, so it may stream from a file).
+    /// </summary>
+    /// <param name="source">The base model.</param>
+    /// <param name="tokenizer">The base model's tokenizer.</param>
+    /// <param name="train">Labeled examples.</param>
+    /// <param name="options">Method, lengths and trainer settings; null uses the defaults (full fine-tuning).</param>
+    /// <param name="labels">Label names; null collects them from <paramref name="train"/> (sorted ordinally).</param>
+    /// <param name="validation">Examples for the trainer's evaluation every <c>EvaluateEverySteps</c> (metrics eval_loss, accuracy, macro_f1, log_loss).</param>
+    /// <param name="progress">Trainer progress (not reported by feature extraction, which trains in one pass).</param>
+    /// <param name="cancellationToken">Cancels training.</param>
+    /// <exception cref="ArgumentException">Invalid options, fewer than two labels, or an example with an unknown label (naming its line).</exception>
+    public static TextClassifier Train(ModelSource source, Tokenizer tokenizer, IEnumerable<TextClassificationExample> train,
+        TaskModelOptions? options = null, LabelMap? labels = null, IEnumerable<TextClassificationExample>? validation = null,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(train);
+        var o = (options ?? new TaskModelOptions()).Validate();
+        labels ??= LabelMap.FromExamples(train);
+        if (labels.Count < 2) throw new ArgumentException($"Classification needs at least two labels; the data has {labels.Count}.", nameof(train));
+        var config = source.Config with { Labels = labels.Labels.ToArray() };
+        int maxLength = Math.Min(o.MaxLength, config.MaxPositions - config.PositionOffset);
+        var featurizer = new ClassificationFeaturizer(tokenizer, labels, maxLength);
+        var inputs = train.Select(featurizer.Featurize);
+
+        if (o.Method == FineTuningMethod.FeatureExtraction)
+        {
+            var task = TaskModel.Build(source, config, KeyGroup.Classification, o.Pooling == PoolingMode.Pooler, o, o.Trainer.BatchSize, maxLength);
+            var extractor = new FeatureExtractor(task, o.Pooling, o.NormalizeEmbeddings);
+            var (embeddings, gold) = extractor.Embed(inputs, featurizer, o.Trainer.BatchSize, cancellationToken);
+            var head = new SoftmaxRegression(config.HiddenSize, labels.Count);
+            var losses = head.Train(embeddings, gold, o.FeatureHead, cancellationToken);
+            return new TextClassifier(o, featurizer, null, extractor, head, null, losses);
+        }
+
+        var model = TaskModel.Build(source, config, KeyGroup.Classification, needPooler: true, o, o.Trainer.BatchSize, maxLength);
+        var objective = new ClassificationObjective(model);
+        var classifier = new TextClassifier(o, featurizer, objective, null, null, null, null);
+        TrainingEvaluator? evaluate = validation is null ? null : token => MetricsTable(classifier.Evaluate(validation, token));
+        var result = new Trainer(o.Trainer).Train(objective, inputs, featurizer, evaluate, null, progress, cancellationToken);
+        return new TextClassifier(o, featurizer, objective, null, null, result, null);
+    }
+
+    /// <summary>Class probabilities (softmax) of one text or pair, in <see cref="Labels"/> order.</summary>
+    public float[] PredictProbabilities(string text, string? pair = null) => PredictProbabilities([(text, pair)])[0];
+
+    /// <summary>Class probabilities (softmax) of each text or pair, in <see cref="Labels"/> order.</summary>
+    public IReadOnlyList<float[]> PredictProbabilities(IReadOnlyList<(string Text, string? Pair)> inputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return Probabilities(inputs.Select(i => _featurizer.Featurize(i.Text, i.Pair)), cancellationToken).Select(p => p.Probabilities).ToList();
+    }
+
+    /// <summary>The predicted label of one text or pair.</summary>
+    public string Predict(string text, string? pair = null)
+    {
+        var p = PredictProbabilities(text, pair);
+        return Labels[Array.IndexOf(p, p.Max())];
+    }
+
+    /// <summary>Accuracy, macro-F1, AUC (binary) and log-loss on labeled examples.</summary>
+    /// <exception cref="ArgumentException">An example's label is unknown (naming its line).</exception>
+    public ClassificationMetrics Evaluate(IEnumerable<TextClassificationExample> examples, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        var evaluator = new ClassificationEvaluator(Labels.Count);
+        foreach (var (p, gold) in Probabilities(examples.Select(_featurizer.Featurize), cancellationToken))
+            evaluator.Add(p, gold);
+        return evaluator.Compute();
+    }
+
+    /// <summary>
+    /// Saves the adapter beside the base checkpoint: LoRA in PEFT's layout (with the classifier head as modules_to_save),
+    /// bottleneck adapters in their own format. Returns the files written.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The method has no adapter (full fine-tuning: save <see cref="Parameters"/>; feature extraction).</exception>
+    public IReadOnlyList<string> SaveAdapter(string directory, string? baseModelNameOrPath = null)
+    {
+        if (Lora is { } lora)
+            return PeftLoraFormat.Save(lora, directory, baseModelNameOrPath, "SEQ_CLS", HeadTensors.Of(Parameters, KeyGroup.Classification));
+        if (Adapter is { } adapter) return BottleneckAdapterFormat.Save(adapter, directory);
+        throw new InvalidOperationException($"Method {Options.Method} has no adapter to save.");
+    }
+
+    /// <summary>The trainer's metric names for classification metrics: eval_loss (= log_loss), accuracy, macro_f1, log_loss, auc (binary).</summary>
+    public static IReadOnlyDictionary<string, double> MetricsTable(ClassificationMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        var table = new Dictionary<string, double>
+        {
+            [LossEvaluation.LossMetric] = metrics.LogLoss,
+            ["accuracy"] = metrics.Accuracy,
+            ["macro_f1"] = metrics.MacroF1,
+            ["log_loss"] = metrics.LogLoss,
+        };
+        if (metrics.Auc is { } auc) table["auc"] = auc;
+        return table;
+    }
+
+    private IEnumerable<(float[] Probabilities, int Gold)> Probabilities(IEnumerable<ClassificationInput> inputs, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in inputs.Chunk(_batchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = _featurizer.Collate(chunk, default);
+            int k = Labels.Count;
+            float[] all;
+            if (_extractor is not null) all = _featureHead!.PredictProbabilities(_extractor.Pool(batch.Inputs));
+            else
+            {
+                _objective!.Task.BeginInference();
+                all = _objective.Logits(batch).ToArray();
+                for (int i = 0; i < chunk.Length; i++) Softmax.InPlace(all.AsSpan(i * k, k));
+            }
+            for (int i = 0; i < chunk.Length; i++) yield return (all.AsSpan(i * k, k).ToArray(), chunk[i].Label);
+        }
+    }
+}
