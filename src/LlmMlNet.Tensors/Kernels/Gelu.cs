@@ -31,6 +31,11 @@ public static class Gelu
     public static void Forward(Span<float> output, ReadOnlySpan<float> input, GeluApproximation form)
     {
         KernelArguments.SameLength(output.Length, input.Length, nameof(output), nameof(input));
+        ComputePool.For(KernelParallel.Chunks(input.Length, KernelParallel.Elements), new ForwardBody { Output = output, Input = input, Form = form });
+    }
+
+    private static void ForwardRange(Span<float> output, ReadOnlySpan<float> input, GeluApproximation form)
+    {
         int i = 0, w = Vector<float>.Count;
         if (Vector.IsHardwareAccelerated)
         {
@@ -54,6 +59,12 @@ public static class Gelu
     {
         KernelArguments.SameLength(input.Length, inputGradient.Length, nameof(input), nameof(inputGradient));
         KernelArguments.SameLength(outputGradient.Length, inputGradient.Length, nameof(outputGradient), nameof(inputGradient));
+        ComputePool.For(KernelParallel.Chunks(input.Length, KernelParallel.Elements),
+            new BackwardBody { InputGradient = inputGradient, Input = input, OutputGradient = outputGradient, Form = form });
+    }
+
+    private static void BackwardRange(Span<float> inputGradient, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, GeluApproximation form)
+    {
         int i = 0, w = Vector<float>.Count;
         if (Vector.IsHardwareAccelerated)
         {
@@ -65,6 +76,32 @@ public static class Gelu
         }
         for (; i < input.Length; i++)
             inputGradient[i] += Derivative(new Vector<float>(input[i]), form)[0] * outputGradient[i];
+    }
+
+    private ref struct ForwardBody : IComputeBody
+    {
+        public Span<float> Output;
+        public ReadOnlySpan<float> Input;
+        public GeluApproximation Form;
+
+        public readonly void Execute(int index)
+        {
+            var (start, length) = KernelParallel.Range(index, KernelParallel.Elements, Input.Length);
+            ForwardRange(Output.Slice(start, length), Input.Slice(start, length), Form);
+        }
+    }
+
+    private ref struct BackwardBody : IComputeBody
+    {
+        public Span<float> InputGradient;
+        public ReadOnlySpan<float> Input, OutputGradient;
+        public GeluApproximation Form;
+
+        public readonly void Execute(int index)
+        {
+            var (start, length) = KernelParallel.Range(index, KernelParallel.Elements, Input.Length);
+            BackwardRange(InputGradient.Slice(start, length), Input.Slice(start, length), OutputGradient.Slice(start, length), Form);
+        }
     }
 
     private static Vector<float> Derivative(Vector<float> x, GeluApproximation form)
