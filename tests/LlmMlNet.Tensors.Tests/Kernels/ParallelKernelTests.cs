@@ -112,4 +112,31 @@ public sealed class ParallelKernelTests
         Dropout.ForwardNaive(dropNaive, grad, 0.25f, 11, 3);
         for (int i = 0; i < n; i++) Assert.True(Math.Abs(dropNaive[i] - two[n + channels + i]) <= 1e-6f * (1 + Math.Abs(dropNaive[i])), $"dropout {i}");
     }
+
+    [Fact]
+    public void LayerNormHeadLayoutAndResidualAreThreadCountIndependentAndMatchNaive()
+    {
+        const int batch = 5, seq = 40, heads = 4, headSize = 24, channels = heads * headSize, rows = batch * seq, n = rows * channels;
+        var x = Random(n, 14);
+        var (weight, bias) = (Random(channels, 15), Random(channels, 16));
+        var (one, two) = AtOneAndTwoThreads(() =>
+        {
+            var (y, mean, rstd) = (new float[n], new float[rows], new float[rows]);
+            LayerNormKernel.Forward(y, mean, rstd, x, weight, bias, rows, channels, 1e-5f);
+            var split = new float[n];
+            HeadLayout.Split(split, x, batch, seq, heads, headSize);
+            var merged = new float[n];
+            HeadLayout.Merge(merged, split, batch, seq, heads, headSize);
+            var sum = new float[n];
+            Residual.Forward(sum, x, y, n);
+            return [.. y, .. mean, .. rstd, .. split, .. merged, .. sum];
+        });
+        Assert.Equal(one, two);
+        Assert.Equal(x, two.AsSpan(n + 2 * rows + n, n).ToArray());
+        var (yNaive, meanNaive, rstdNaive) = (new float[n], new float[rows], new float[rows]);
+        LayerNormKernel.ForwardNaive(yNaive, meanNaive, rstdNaive, x, weight, bias, rows, channels, 1e-5f);
+        for (int i = 0; i < n; i++) Assert.True(Math.Abs(yNaive[i] - two[i]) <= 1e-4f, $"layer norm at {i}");
+        // Token (b, t), head h, lane d sits at ((b·heads + h)·seq + t)·headSize + d after the split.
+        Assert.Equal(x[(2 * seq + 7) * channels + 3 * headSize + 5], two[n + 2 * rows + ((2 * heads + 3) * seq + 7) * headSize + 5]);
+    }
 }
