@@ -2,6 +2,7 @@
 // operation order: decoupled weight decay, then moments, then the bias-corrected step.
 // Not a schedule and not the parameter walk: ParameterSet calls it over its flat ranges.
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -49,6 +50,7 @@ public static class AdamW
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StepRange(Span<float> values, ReadOnlySpan<float> gradients, Span<float> firstMoments, Span<float> secondMoments,
         float learningRate, float beta1, float beta2, float epsilon, float weightDecay, int step)
     {

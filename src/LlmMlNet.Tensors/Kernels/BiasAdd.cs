@@ -1,6 +1,7 @@
 // Bias add over rows, out[n, c] += bias[c], and its gradient dbias[c] += sum_n dout[n, c].
 // Linear applies it after its GEMM; this is not the GEMM epilogue itself.
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -25,6 +26,7 @@ public static class BiasAdd
         public ReadOnlySpan<float> Bias;
         public int Rows, RowsPerItem;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Execute(int index)
         {
             var (first, count) = KernelParallel.Range(index, RowsPerItem, Rows);
@@ -47,6 +49,7 @@ public static class BiasAdd
         public ReadOnlySpan<float> OutputGradient;
         public int Rows, Channels;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Execute(int index)
         {
             var (first, count) = KernelParallel.Range(index, ColumnsPerItem, Channels);

@@ -2,6 +2,7 @@
 // so the mask depends on nothing but (seed, step, index) and backward recomputes it instead of
 // storing it. Kept values are scaled by 1/(1-p). Not a mode switch: callers skip it in eval.
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -77,6 +78,7 @@ public static class Dropout
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Apply(Span<float> destination, ReadOnlySpan<float> source, float probability, ulong seed, long step, int firstIndex, bool accumulate)
     {
         KernelArguments.NonNegative(firstIndex, nameof(firstIndex));

@@ -2,6 +2,7 @@
 // approximation (HF "gelu_new" / "gelu_pytorch_tanh"), forward and backward, vectorised with
 // Vector<float>; the naive twins evaluate the same formulas in double. Not other activations.
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -34,6 +35,7 @@ public static class Gelu
         ComputePool.For(KernelParallel.Chunks(input.Length, KernelParallel.Elements), new ForwardBody { Output = output, Input = input, Form = form });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardRange(Span<float> output, ReadOnlySpan<float> input, GeluApproximation form)
     {
         int i = 0, w = Vector<float>.Count;
@@ -63,6 +65,7 @@ public static class Gelu
             new BackwardBody { InputGradient = inputGradient, Input = input, OutputGradient = outputGradient, Form = form });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardRange(Span<float> inputGradient, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, GeluApproximation form)
     {
         int i = 0, w = Vector<float>.Count;

@@ -1,6 +1,8 @@
 // Attention's head split and merge: [batch, seq, heads·headSize] ⇄ [batch, heads, seq, headSize],
 // so each (batch, head) pair is one contiguous matrix for the strided-batched GEMMs.
 // Pure copies (their backward is the other direction); not the projections themselves.
+using System.Runtime.CompilerServices;
+
 namespace LlmMlNet.Tensors.Kernels;
 
 /// <summary>Head split/merge transposes for multi-head attention.</summary>
@@ -23,6 +25,7 @@ public static class HeadLayout
         public int Seq, Heads, HeadSize;
         public bool Merge;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Execute(int b)
         {
             int c = Heads * HeadSize;

@@ -2,6 +2,7 @@
 // forward caching per-row mean and 1/std, backward as in llm.c. Vectorised per row with
 // Vector<float>; the naive twins use double. Not RMSNorm, not a layer with parameters of its own.
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -40,6 +41,7 @@ public static class LayerNormKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardRows(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input,
         ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int firstRow, int endRow, int channels, float eps)
     {
@@ -79,6 +81,7 @@ public static class LayerNormKernel
     /// weightGradient and biasGradient may be empty to skip them (frozen LayerNorm).
     /// </summary>
     /// <exception cref="ArgumentException">A buffer is too short; thrown before any work.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Span<float> inputGradient, Span<float> weightGradient, Span<float> biasGradient,
         ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows, int channels)

@@ -4,6 +4,7 @@
 // Not the score scaling (the QKᵀ GEMM applies 1/√d) and not dropout.
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -44,6 +45,7 @@ public static class MaskedSoftmax
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardRows(Span<float> probs, ReadOnlySpan<float> scores, ReadOnlySpan<int> keyMask,
         bool causal, int heads, int seq, int firstRow, int endRow)
     {
@@ -138,6 +140,7 @@ public static class MaskedSoftmax
         public bool Causal;
         public int Seq, Rows, RowsPerItem;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Execute(int index)
         {
             var (first, count) = KernelParallel.Range(index, RowsPerItem, Rows);
