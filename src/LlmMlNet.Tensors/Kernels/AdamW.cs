@@ -2,6 +2,7 @@
 // operation order: decoupled weight decay, then moments, then the bias-corrected step.
 // Not a schedule and not the parameter walk: ParameterSet calls it over its flat ranges.
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -27,6 +28,32 @@ public static class AdamW
         float learningRate, float beta1, float beta2, float epsilon, float weightDecay, int step)
     {
         Check(values.Length, gradients.Length, firstMoments.Length, secondMoments.Length, learningRate, beta1, beta2, epsilon, weightDecay, step);
+        ComputePool.For(KernelParallel.Chunks(values.Length, KernelParallel.Elements), new StepBody
+        {
+            Values = values, Gradients = gradients, FirstMoments = firstMoments, SecondMoments = secondMoments,
+            LearningRate = learningRate, Beta1 = beta1, Beta2 = beta2, Epsilon = epsilon, WeightDecay = weightDecay, Step = step,
+        });
+    }
+
+    private ref struct StepBody : IComputeBody
+    {
+        public Span<float> Values, FirstMoments, SecondMoments;
+        public ReadOnlySpan<float> Gradients;
+        public float LearningRate, Beta1, Beta2, Epsilon, WeightDecay;
+        public int Step;
+
+        public readonly void Execute(int index)
+        {
+            var (start, length) = KernelParallel.Range(index, KernelParallel.Elements, Values.Length);
+            StepRange(Values.Slice(start, length), Gradients.Slice(start, length), FirstMoments.Slice(start, length), SecondMoments.Slice(start, length),
+                LearningRate, Beta1, Beta2, Epsilon, WeightDecay, Step);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepRange(Span<float> values, ReadOnlySpan<float> gradients, Span<float> firstMoments, Span<float> secondMoments,
+        float learningRate, float beta1, float beta2, float epsilon, float weightDecay, int step)
+    {
         // Scalars are formed in double as Python does, then used in float like PyTorch's CPU kernels.
         float decay = (float)(1.0 - (double)learningRate * weightDecay);
         float oneMinusB1 = (float)(1.0 - beta1), oneMinusB2 = (float)(1.0 - beta2);

@@ -1,6 +1,7 @@
 // Bias add over rows, out[n, c] += bias[c], and its gradient dbias[c] += sum_n dout[n, c].
 // Linear applies it after its GEMM; this is not the GEMM epilogue itself.
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -14,11 +15,47 @@ public static class BiasAdd
         int n = KernelArguments.Product(rows, channels, nameof(rows), nameof(channels));
         KernelArguments.AtLeast(output.Length, n, nameof(output));
         KernelArguments.AtLeast(bias.Length, channels, nameof(bias));
-        bias = bias[..channels];
-        for (int r = 0; r < rows; r++)
+        int rowsPerItem = Math.Max(1, KernelParallel.Elements / Math.Max(channels, 1));
+        ComputePool.For(KernelParallel.Chunks(rows, rowsPerItem),
+            new ForwardBody { Output = output, Bias = bias[..channels], Rows = rows, RowsPerItem = rowsPerItem });
+    }
+
+    private ref struct ForwardBody : IComputeBody
+    {
+        public Span<float> Output;
+        public ReadOnlySpan<float> Bias;
+        public int Rows, RowsPerItem;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public readonly void Execute(int index)
         {
-            var row = output.Slice(r * channels, channels);
-            TensorPrimitives.Add(row, bias, row);
+            var (first, count) = KernelParallel.Range(index, RowsPerItem, Rows);
+            int c = Bias.Length;
+            for (int r = first; r < first + count; r++)
+            {
+                var row = Output.Slice(r * c, c);
+                TensorPrimitives.Add(row, Bias, row);
+            }
+        }
+    }
+
+    // Each item owns a block of columns and sums every row into it in row order: the same additions, in the same
+    // order, as one thread doing whole rows, so the result does not depend on the thread count.
+    private const int ColumnsPerItem = 64;
+
+    private ref struct BackwardBody : IComputeBody
+    {
+        public Span<float> BiasGradient;
+        public ReadOnlySpan<float> OutputGradient;
+        public int Rows, Channels;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public readonly void Execute(int index)
+        {
+            var (first, count) = KernelParallel.Range(index, ColumnsPerItem, Channels);
+            var db = BiasGradient.Slice(first, count);
+            for (int r = 0; r < Rows; r++)
+                TensorPrimitives.Add(db, OutputGradient.Slice(r * Channels + first, count), db);
         }
     }
 
@@ -29,9 +66,8 @@ public static class BiasAdd
         int n = KernelArguments.Product(rows, channels, nameof(rows), nameof(channels));
         KernelArguments.AtLeast(outputGradient.Length, n, nameof(outputGradient));
         KernelArguments.AtLeast(biasGradient.Length, channels, nameof(biasGradient));
-        var db = biasGradient[..channels];
-        for (int r = 0; r < rows; r++)
-            TensorPrimitives.Add(db, outputGradient.Slice(r * channels, channels), db);
+        ComputePool.For(KernelParallel.Chunks(channels, ColumnsPerItem),
+            new BackwardBody { BiasGradient = biasGradient, OutputGradient = outputGradient, Rows = rows, Channels = channels });
     }
 
     /// <summary>Naive twin of <see cref="Forward"/>.</summary>

@@ -4,6 +4,7 @@
 // 0 with zero gradient (PyTorch returns NaN): a batch without targets then trains nothing.
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -18,6 +19,7 @@ public static class CrossEntropy
     /// and caches logSumExp[n] for every row. Shapes: logits [rows, vocab]; targets, logSumExp [rows].
     /// </summary>
     /// <exception cref="ArgumentException">A target outside [0, vocab) that is not the ignore index (the message names the row), or a short buffer; thrown before any work.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Forward(Span<float> logSumExp, ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, int rows, int vocab, int ignoreIndex = DefaultIgnoreIndex)
     {
         Check(logSumExp.Length, nameof(logSumExp), logits.Length, targets, rows, vocab, ignoreIndex);
@@ -48,6 +50,7 @@ public static class CrossEntropy
     /// (softmax(logits[n])_j - [j == t_n]) for non-ignored rows; ignored rows get nothing.
     /// </summary>
     /// <exception cref="ArgumentException">Bad target or short buffer; thrown before any work.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Span<float> logitsGradient, ReadOnlySpan<float> logits, ReadOnlySpan<float> logSumExp, ReadOnlySpan<int> targets,
         int rows, int vocab, float lossGradient = 1f, int ignoreIndex = DefaultIgnoreIndex)
     {

@@ -2,6 +2,7 @@
 // so the mask depends on nothing but (seed, step, index) and backward recomputes it instead of
 // storing it. Kept values are scaled by 1/(1-p). Not a mode switch: callers skip it in eval.
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -19,7 +20,7 @@ public static class Dropout
     public static void Forward(Span<float> output, ReadOnlySpan<float> input, float probability, ulong seed, long step, int firstIndex = 0)
     {
         KernelArguments.SameLength(output.Length, input.Length, nameof(output), nameof(input));
-        Apply(output, input, probability, seed, step, firstIndex, accumulate: false);
+        ApplyParallel(output, input, probability, seed, step, firstIndex, accumulate: false);
     }
 
     /// <summary>Differentiates output = keep·input/(1-p): inputGradient[i] += keep(i)·outputGradient[i]/(1-p).</summary>
@@ -27,7 +28,7 @@ public static class Dropout
     public static void Backward(Span<float> inputGradient, ReadOnlySpan<float> outputGradient, float probability, ulong seed, long step, int firstIndex = 0)
     {
         KernelArguments.SameLength(inputGradient.Length, outputGradient.Length, nameof(inputGradient), nameof(outputGradient));
-        Apply(inputGradient, outputGradient, probability, seed, step, firstIndex, accumulate: true);
+        ApplyParallel(inputGradient, outputGradient, probability, seed, step, firstIndex, accumulate: true);
     }
 
     /// <summary>True when element <paramref name="index"/> is kept (the mask both passes use).</summary>
@@ -48,6 +49,36 @@ public static class Dropout
     private static uint Threshold(float probability)
         => (uint)Math.Min(Math.Round(probability * 4294967296.0), uint.MaxValue);
 
+    // The mask is keyed by global element index, so chunks drawn on any thread give the whole call's mask.
+    private static void ApplyParallel(Span<float> destination, ReadOnlySpan<float> source, float probability, ulong seed, long step, int firstIndex, bool accumulate)
+    {
+        KernelArguments.NonNegative(firstIndex, nameof(firstIndex));
+        if (!(probability >= 0f && probability < 1f))
+            throw new ArgumentException($"probability must be in [0, 1), got {probability}.", nameof(probability));
+        ComputePool.For(KernelParallel.Chunks(source.Length, KernelParallel.Elements), new ApplyBody
+        {
+            Destination = destination, Source = source, Probability = probability, Seed = seed, Step = step, FirstIndex = firstIndex, Accumulate = accumulate,
+        });
+    }
+
+    private ref struct ApplyBody : IComputeBody
+    {
+        public Span<float> Destination;
+        public ReadOnlySpan<float> Source;
+        public float Probability;
+        public ulong Seed;
+        public long Step;
+        public int FirstIndex;
+        public bool Accumulate;
+
+        public readonly void Execute(int index)
+        {
+            var (start, length) = KernelParallel.Range(index, KernelParallel.Elements, Source.Length);
+            Apply(Destination.Slice(start, length), Source.Slice(start, length), Probability, Seed, Step, FirstIndex + start, Accumulate);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Apply(Span<float> destination, ReadOnlySpan<float> source, float probability, ulong seed, long step, int firstIndex, bool accumulate)
     {
         KernelArguments.NonNegative(firstIndex, nameof(firstIndex));

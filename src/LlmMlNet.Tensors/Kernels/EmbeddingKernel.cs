@@ -1,5 +1,7 @@
 // Embedding lookup (rows of a [vocab, channels] table by id) and its scatter-add backward.
 // Every id is checked before any row is written. Not position logic: callers pass position ids.
+using System.Runtime.CompilerServices;
+
 namespace LlmMlNet.Tensors.Kernels;
 
 /// <summary>Table lookup and scatter-add gradient.</summary>
@@ -10,6 +12,7 @@ public static class EmbeddingKernel
     /// position and type embeddings in place). Shapes: output [ids.Length, channels], table [vocab, channels].
     /// </summary>
     /// <exception cref="ArgumentException">An id is outside [0, vocab) (the message names the row), or a buffer is too short.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(Span<float> output, ReadOnlySpan<int> ids, ReadOnlySpan<float> table, int vocab, int channels, bool accumulate = false)
     {
         Check(output.Length, ids, table.Length, vocab, channels, nameof(output), nameof(table));
@@ -24,6 +27,7 @@ public static class EmbeddingKernel
 
     /// <summary>Differentiates output[n] = table[ids[n]]: tableGradient[ids[n],:] += outputGradient[n,:].</summary>
     /// <exception cref="ArgumentException">An id is out of range or a buffer is too short; thrown before any work.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Span<float> tableGradient, ReadOnlySpan<float> outputGradient, ReadOnlySpan<int> ids, int vocab, int channels)
     {
         Check(outputGradient.Length, ids, tableGradient.Length, vocab, channels, nameof(outputGradient), nameof(tableGradient));

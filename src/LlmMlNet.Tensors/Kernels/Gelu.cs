@@ -2,6 +2,7 @@
 // approximation (HF "gelu_new" / "gelu_pytorch_tanh"), forward and backward, vectorised with
 // Vector<float>; the naive twins evaluate the same formulas in double. Not other activations.
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -31,6 +32,12 @@ public static class Gelu
     public static void Forward(Span<float> output, ReadOnlySpan<float> input, GeluApproximation form)
     {
         KernelArguments.SameLength(output.Length, input.Length, nameof(output), nameof(input));
+        ComputePool.For(KernelParallel.Chunks(input.Length, KernelParallel.Elements), new ForwardBody { Output = output, Input = input, Form = form });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardRange(Span<float> output, ReadOnlySpan<float> input, GeluApproximation form)
+    {
         int i = 0, w = Vector<float>.Count;
         if (Vector.IsHardwareAccelerated)
         {
@@ -54,6 +61,13 @@ public static class Gelu
     {
         KernelArguments.SameLength(input.Length, inputGradient.Length, nameof(input), nameof(inputGradient));
         KernelArguments.SameLength(outputGradient.Length, inputGradient.Length, nameof(outputGradient), nameof(inputGradient));
+        ComputePool.For(KernelParallel.Chunks(input.Length, KernelParallel.Elements),
+            new BackwardBody { InputGradient = inputGradient, Input = input, OutputGradient = outputGradient, Form = form });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardRange(Span<float> inputGradient, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, GeluApproximation form)
+    {
         int i = 0, w = Vector<float>.Count;
         if (Vector.IsHardwareAccelerated)
         {
@@ -65,6 +79,32 @@ public static class Gelu
         }
         for (; i < input.Length; i++)
             inputGradient[i] += Derivative(new Vector<float>(input[i]), form)[0] * outputGradient[i];
+    }
+
+    private ref struct ForwardBody : IComputeBody
+    {
+        public Span<float> Output;
+        public ReadOnlySpan<float> Input;
+        public GeluApproximation Form;
+
+        public readonly void Execute(int index)
+        {
+            var (start, length) = KernelParallel.Range(index, KernelParallel.Elements, Input.Length);
+            ForwardRange(Output.Slice(start, length), Input.Slice(start, length), Form);
+        }
+    }
+
+    private ref struct BackwardBody : IComputeBody
+    {
+        public Span<float> InputGradient;
+        public ReadOnlySpan<float> Input, OutputGradient;
+        public GeluApproximation Form;
+
+        public readonly void Execute(int index)
+        {
+            var (start, length) = KernelParallel.Range(index, KernelParallel.Elements, Input.Length);
+            BackwardRange(InputGradient.Slice(start, length), Input.Slice(start, length), OutputGradient.Slice(start, length), Form);
+        }
     }
 
     private static Vector<float> Derivative(Vector<float> x, GeluApproximation form)

@@ -1,6 +1,8 @@
 // Attention's head split and merge: [batch, seq, heads·headSize] ⇄ [batch, heads, seq, headSize],
 // so each (batch, head) pair is one contiguous matrix for the strided-batched GEMMs.
 // Pure copies (their backward is the other direction); not the projections themselves.
+using System.Runtime.CompilerServices;
+
 namespace LlmMlNet.Tensors.Kernels;
 
 /// <summary>Head split/merge transposes for multi-head attention.</summary>
@@ -12,14 +14,29 @@ public static class HeadLayout
     {
         int n = Check(output.Length, input.Length, batch, seq, heads, headSize, nameof(output), nameof(input));
         if (n == 0) return;
-        int c = heads * headSize;
-        for (int b = 0; b < batch; b++)
-            for (int t = 0; t < seq; t++)
-            {
-                var row = input.Slice((b * seq + t) * c, c);
-                for (int h = 0; h < heads; h++)
-                    row.Slice(h * headSize, headSize).CopyTo(output.Slice(((b * heads + h) * seq + t) * headSize, headSize));
-            }
+        ComputePool.For(batch, new Body { Output = output, Input = input, Seq = seq, Heads = heads, HeadSize = headSize, Merge = false });
+    }
+
+    // One batch entry per work item: every entry's rows are disjoint in both layouts.
+    private ref struct Body : IComputeBody
+    {
+        public Span<float> Output;
+        public ReadOnlySpan<float> Input;
+        public int Seq, Heads, HeadSize;
+        public bool Merge;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public readonly void Execute(int b)
+        {
+            int c = Heads * HeadSize;
+            for (int t = 0; t < Seq; t++)
+                for (int h = 0; h < Heads; h++)
+                {
+                    int tokenOffset = (b * Seq + t) * c + h * HeadSize, headOffset = ((b * Heads + h) * Seq + t) * HeadSize;
+                    if (Merge) Input.Slice(headOffset, HeadSize).CopyTo(Output.Slice(tokenOffset, HeadSize));
+                    else Input.Slice(tokenOffset, HeadSize).CopyTo(Output.Slice(headOffset, HeadSize));
+                }
+        }
     }
 
     /// <summary>output[b, t, h·headSize ..] = input[b, h, t, :] (the inverse of <see cref="Split"/>).</summary>
@@ -28,14 +45,7 @@ public static class HeadLayout
     {
         int n = Check(output.Length, input.Length, batch, seq, heads, headSize, nameof(output), nameof(input));
         if (n == 0) return;
-        int c = heads * headSize;
-        for (int b = 0; b < batch; b++)
-            for (int t = 0; t < seq; t++)
-            {
-                var row = output.Slice((b * seq + t) * c, c);
-                for (int h = 0; h < heads; h++)
-                    input.Slice(((b * heads + h) * seq + t) * headSize, headSize).CopyTo(row.Slice(h * headSize, headSize));
-            }
+        ComputePool.For(batch, new Body { Output = output, Input = input, Seq = seq, Heads = heads, HeadSize = headSize, Merge = true });
     }
 
     private static int Check(int outLength, int inLength, int batch, int seq, int heads, int headSize, string outName, string inName)

@@ -2,6 +2,7 @@
 // forward caching per-row mean and 1/std, backward as in llm.c. Vectorised per row with
 // Vector<float>; the naive twins use double. Not RMSNorm, not a layer with parameters of its own.
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -18,8 +19,34 @@ public static class LayerNormKernel
     {
         Check(output.Length, mean.Length, rstd.Length, input.Length, weight.Length, bias.Length, rows, channels);
         if (!(eps >= 0f)) throw new ArgumentException($"eps must be >= 0, got {eps}.", nameof(eps));
+        int rowsPerItem = Math.Max(1, KernelParallel.Elements / 4 / Math.Max(channels, 1));
+        ComputePool.For(KernelParallel.Chunks(rows, rowsPerItem), new ForwardBody
+        {
+            Output = output, Mean = mean, Rstd = rstd, Input = input, Weight = weight, Bias = bias,
+            Rows = rows, Channels = channels, RowsPerItem = rowsPerItem, Eps = eps,
+        });
+    }
+
+    private ref struct ForwardBody : IComputeBody
+    {
+        public Span<float> Output, Mean, Rstd;
+        public ReadOnlySpan<float> Input, Weight, Bias;
+        public int Rows, Channels, RowsPerItem;
+        public float Eps;
+
+        public readonly void Execute(int index)
+        {
+            var (first, count) = KernelParallel.Range(index, RowsPerItem, Rows);
+            ForwardRows(Output, Mean, Rstd, Input, Weight, Bias, first, first + count, Channels, Eps);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardRows(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input,
+        ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int firstRow, int endRow, int channels, float eps)
+    {
         int w = Vector<float>.Count;
-        for (int r = 0; r < rows; r++)
+        for (int r = firstRow; r < endRow; r++)
         {
             var x = input.Slice(r * channels, channels);
             var o = output.Slice(r * channels, channels);
@@ -54,6 +81,7 @@ public static class LayerNormKernel
     /// weightGradient and biasGradient may be empty to skip them (frozen LayerNorm).
     /// </summary>
     /// <exception cref="ArgumentException">A buffer is too short; thrown before any work.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Span<float> inputGradient, Span<float> weightGradient, Span<float> biasGradient,
         ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows, int channels)

@@ -2,7 +2,9 @@
 // mask; always max-subtracted. A row with no visible key gives all zeros (not NaN, and not the
 // uniform row PyTorch's additive finfo.min mask gives): padding queries then contribute nothing.
 // Not the score scaling (the QKᵀ GEMM applies 1/√d) and not dropout.
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -19,9 +21,37 @@ public static class MaskedSoftmax
         bool causal, int batch, int heads, int seq)
     {
         int rows = Check(probs.Length, scores.Length, keyMask.Length, batch, heads, seq, nameof(probs), nameof(scores));
+        int rowsPerItem = RowsPerItem(seq);
+        ComputePool.For(KernelParallel.Chunks(rows, rowsPerItem), new ForwardBody
+        {
+            Probs = probs, Scores = scores, KeyMask = keyMask, Causal = causal, Heads = heads, Seq = seq, Rows = rows, RowsPerItem = rowsPerItem,
+        });
+    }
+
+    private static int RowsPerItem(int seq) => Math.Max(1, KernelParallel.Elements / 4 / Math.Max(seq, 1));
+
+    private ref struct ForwardBody : IComputeBody
+    {
+        public Span<float> Probs;
+        public ReadOnlySpan<float> Scores;
+        public ReadOnlySpan<int> KeyMask;
+        public bool Causal;
+        public int Heads, Seq, Rows, RowsPerItem;
+
+        public readonly void Execute(int index)
+        {
+            var (first, count) = KernelParallel.Range(index, RowsPerItem, Rows);
+            ForwardRows(Probs, Scores, KeyMask, Causal, Heads, Seq, first, first + count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardRows(Span<float> probs, ReadOnlySpan<float> scores, ReadOnlySpan<int> keyMask,
+        bool causal, int heads, int seq, int firstRow, int endRow)
+    {
         int currentBatch = -1, visiblePrefix = seq;
         bool prefixMask = true;
-        for (int row = 0; row < rows; row++)
+        for (int row = firstRow; row < endRow; row++)
         {
             int q = row % seq, b = row / (heads * seq);
             if (b != currentBatch)
@@ -49,11 +79,33 @@ public static class MaskedSoftmax
                 visible.Clear();
                 continue;
             }
-            TensorPrimitives.Subtract(visible, max, visible);
-            TensorPrimitives.Exp(visible, visible);
-            float sum = TensorPrimitives.Sum(visible);
+            float sum = ExpShifted(visible, max);
             TensorPrimitives.Multiply(visible, 1f / sum, visible);
         }
+    }
+
+    // values[k] = exp(values[k] - max) with the vectorised FastExp (TensorPrimitives.Exp is several times slower);
+    // returns the sum, accumulated in a fixed order. Masked entries (-inf) clamp in FastExp, so they are zeroed explicitly.
+    private static float ExpShifted(Span<float> values, float max)
+    {
+        int i = 0, w = Vector<float>.Count;
+        var sumV = Vector<float>.Zero;
+        var maxV = new Vector<float>(max);
+        var negInf = new Vector<float>(float.NegativeInfinity);
+        for (; i <= values.Length - w; i += w)
+        {
+            var x = new Vector<float>(values[i..]);
+            var e = Vector.ConditionalSelect(Vector.Equals(x, negInf), Vector<float>.Zero, FastExp.Exp(x - maxV));
+            e.CopyTo(values[i..]);
+            sumV += e;
+        }
+        float sum = Vector.Sum(sumV);
+        for (; i < values.Length; i++)
+        {
+            values[i] = MathF.Exp(values[i] - max);
+            sum += values[i];
+        }
+        return sum;
     }
 
     // Leading non-zero count, and whether everything after it is zero (the mask is a prefix).
@@ -74,15 +126,34 @@ public static class MaskedSoftmax
     {
         int rows = Check(scoresGradient.Length, probs.Length, 0, batch, heads, seq, nameof(scoresGradient), nameof(probs));
         KernelArguments.AtLeast(probsGradient.Length, rows * seq, nameof(probsGradient));
-        for (int row = 0; row < rows; row++)
+        int rowsPerItem = RowsPerItem(seq);
+        ComputePool.For(KernelParallel.Chunks(rows, rowsPerItem), new BackwardBody
         {
-            int len = causal ? row % seq + 1 : seq;
-            var p = probs.Slice(row * seq, len);
-            var dp = probsGradient.Slice(row * seq, len);
-            var ds = scoresGradient.Slice(row * seq, len);
-            float dot = TensorPrimitives.Dot(p, dp);
-            TensorPrimitives.MultiplyAdd(p, dp, ds, ds);
-            TensorPrimitives.MultiplyAdd(p, -dot, ds, ds);
+            ScoresGradient = scoresGradient, Probs = probs, ProbsGradient = probsGradient, Causal = causal, Seq = seq, Rows = rows, RowsPerItem = rowsPerItem,
+        });
+    }
+
+    private ref struct BackwardBody : IComputeBody
+    {
+        public Span<float> ScoresGradient;
+        public ReadOnlySpan<float> Probs, ProbsGradient;
+        public bool Causal;
+        public int Seq, Rows, RowsPerItem;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public readonly void Execute(int index)
+        {
+            var (first, count) = KernelParallel.Range(index, RowsPerItem, Rows);
+            for (int row = first; row < first + count; row++)
+            {
+                int len = Causal ? row % Seq + 1 : Seq;
+                var p = Probs.Slice(row * Seq, len);
+                var dp = ProbsGradient.Slice(row * Seq, len);
+                var ds = ScoresGradient.Slice(row * Seq, len);
+                float dot = TensorPrimitives.Dot(p, dp);
+                TensorPrimitives.MultiplyAdd(p, dp, ds, ds);
+                TensorPrimitives.MultiplyAdd(p, -dot, ds, ds);
+            }
         }
     }
 

@@ -15,7 +15,20 @@ public static class Residual
         KernelArguments.AtLeast(output.Length, count, nameof(output));
         KernelArguments.AtLeast(a.Length, count, nameof(a));
         KernelArguments.AtLeast(b.Length, count, nameof(b));
-        TensorPrimitives.Add(a[..count], b[..count], output[..count]);
+        ComputePool.For(KernelParallel.Chunks(count, KernelParallel.Elements), new ForwardBody { Output = output, A = a, B = b, Count = count });
+    }
+
+    private ref struct ForwardBody : IComputeBody
+    {
+        public Span<float> Output;
+        public ReadOnlySpan<float> A, B;
+        public int Count;
+
+        public readonly void Execute(int index)
+        {
+            var (start, length) = KernelParallel.Range(index, KernelParallel.Elements, Count);
+            TensorPrimitives.Add(A.Slice(start, length), B.Slice(start, length), Output.Slice(start, length));
+        }
     }
 
     /// <summary>Differentiates output = a + b: aGradient += outputGradient; bGradient += outputGradient.</summary>

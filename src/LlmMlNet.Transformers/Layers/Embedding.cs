@@ -31,6 +31,9 @@ public sealed class Embedding
     /// <summary>Rows in the table.</summary>
     public int Vocabulary { get; }
 
+    /// <summary>True when the table gets a gradient (Backward does nothing otherwise).</summary>
+    public bool IsTrainable => _table.Trainable;
+
     /// <summary>Width of each row.</summary>
     public int Channels { get; }
 

@@ -42,6 +42,9 @@ public sealed class LayerNorm
     /// <summary>Normalised width C.</summary>
     public int Channels { get; }
 
+    /// <summary>True when the gain or the bias gets a gradient.</summary>
+    public bool IsTrainable => _weight.Trainable || _bias.Trainable;
+
     /// <summary>The variance epsilon.</summary>
     public float Epsilon { get; }
 

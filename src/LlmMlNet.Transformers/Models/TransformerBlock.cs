@@ -89,7 +89,7 @@ internal sealed class TransformerBlock
 
     /// <summary>
     /// Differentiates Forward (same input, mask and shape): writes dL/dx into <paramref name="inputGradient"/>
-    /// (overwriting it) and accumulates every parameter gradient of the block.
+    /// (overwriting it; skipped when it is empty) and accumulates every parameter gradient of the block.
     /// </summary>
     public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<int> mask, ReadOnlySpan<float> outputGradient, Span<float> inputGradient,
         int batch, int seq)
@@ -98,7 +98,7 @@ internal sealed class TransformerBlock
         var n = rows * _channels;
         var gradA = _gradA.Slice(n);
         var gradB = _gradB.Slice(n);
-        var dInput = inputGradient[..n];
+        var skipInput = inputGradient.IsEmpty;
         if (_preNorm)
         {
             // out = h + ffn(LN2(h)): dh = dout + LN2ᵀ(ffnᵀ(dout)).
@@ -106,11 +106,12 @@ internal sealed class TransformerBlock
             gradB.Clear();
             _feedForward.Backward(_normed2.Slice(n), outputGradient, gradB, rows);
             _ffnNorm.Backward(_first.Slice(n), gradB, gradA, rows);
-            // h = x + attn(LN1(x)): dx = dh + LN1ᵀ(attnᵀ(dh)).
-            gradA.CopyTo(dInput);
+            // h = x + attn(LN1(x)): dx = dh + LN1ᵀ(attnᵀ(dh)). Without an input gradient LN1's own gradients are still
+            // needed, so its dx goes to gradA, dead once the attention backward has read it.
             gradB.Clear();
             _attention.Backward(_normed.Slice(n), mask, gradA, gradB, batch, seq);
-            _attentionNorm.Backward(input, gradB, dInput, rows);
+            if (!skipInput) gradA.CopyTo(inputGradient[..n]);
+            _attentionNorm.Backward(input, gradB, skipInput ? gradA : inputGradient[..n], rows);
             return;
         }
         // out = LN2(h + ffn(h)): ds2 = LN2ᵀ(dout); dh = ds2 + ffnᵀ(ds2).
@@ -121,7 +122,7 @@ internal sealed class TransformerBlock
         // h = LN1(x + attn(x)): ds1 = LN1ᵀ(dh); dx = ds1 + attnᵀ(ds1).
         gradA.Clear();
         _attentionNorm.Backward(_first.Slice(n), gradB, gradA, rows);
-        gradA.CopyTo(dInput);
-        _attention.Backward(input, mask, gradA, dInput, batch, seq);
+        if (!skipInput) gradA.CopyTo(inputGradient[..n]);
+        _attention.Backward(input, mask, gradA, skipInput ? Span<float>.Empty : inputGradient[..n], batch, seq);
     }
 }

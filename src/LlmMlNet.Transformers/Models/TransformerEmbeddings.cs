@@ -58,11 +58,15 @@ internal sealed class TransformerEmbeddings
     }
 
     /// <summary>The output of the last Forward.</summary>
+    /// <summary>True when any embedding table or the embedding LayerNorm trains; when false, Backward is a no-op and callers may skip the input gradient.</summary>
+    public bool IsTrainable => _word.IsTrainable || _position.IsTrainable || (_tokenType?.IsTrainable ?? false) || (_norm?.IsTrainable ?? false);
+
     public ReadOnlySpan<float> LastOutput => _output.Slice(_rows * _channels);
 
     /// <summary>Differentiates Forward: accumulates the three tables' gradients from dL/dx.</summary>
     public void Backward(ReadOnlySpan<float> outputGradient, int rows)
     {
+        if (!IsTrainable) return;
         var n = rows * _channels;
         var dDropped = _dDropped.Slice(n);
         dDropped.Clear();

@@ -161,7 +161,9 @@ public sealed class TransformerModel
         else lastHiddenGradient[..n].CopyTo(gradient);
         for (var i = _blocks.Length - 1; i >= 0; i--)
         {
-            _blocks[i].Backward(BlockInput(i), AttentionMask, gradient, other, b, t);
+            // With frozen embeddings nothing consumes the first block's input gradient, so it is not computed.
+            var inputGradient = i == 0 && !_embeddings.IsTrainable ? Span<float>.Empty : other;
+            _blocks[i].Backward(BlockInput(i), AttentionMask, gradient, inputGradient, b, t);
             var swap = gradient;
             gradient = other;
             other = swap;

@@ -1,0 +1,113 @@
+// Suite `bert`: our ThroughputBenchmark against python/bert_bench.py (plain PyTorch BERT) for inference,
+// full training and LoRA steps of preset mini, 32 × 128 tokens, 2 threads, in the same run. Each engine
+// and mode runs in its own process so peak memory is that mode's alone. Not a test: it asserts nothing.
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using LlmMlNet.Transformers.Diagnostics;
+
+namespace LlmMlNet.Benchmarks;
+
+/// <summary>BERT throughput and peak memory against PyTorch (issue 4's speed proof).</summary>
+public static class BertBenchmark
+{
+    private const string Python = "/usr/bin/python3";
+
+    /// <summary>
+    /// Options: --modes infer,train,lora; --repeats N (runs per engine and mode, interleaved; default 1);
+    /// --steps N (default 5); --warmup N (default 2); --threads N (default 2); --batch-size N; --max-length N;
+    /// --preset NAME; --dropout P (ours; default 0, as the PyTorch script has none). Internal: --single MODE
+    /// runs ours once in this process and prints its JSON.
+    /// </summary>
+    public static int Run(string[] args)
+    {
+        var flags = Parse(args);
+        var options = new ThroughputBenchmarkOptions
+        {
+            Preset = flags.GetValueOrDefault("preset", "mini"),
+            BatchSize = Int(flags, "batch-size", 32),
+            MaxLength = Int(flags, "max-length", 128),
+            Steps = Int(flags, "steps", 5),
+            Warmup = Int(flags, "warmup", 2),
+            Threads = Int(flags, "threads", 2),
+            Dropout = double.Parse(flags.GetValueOrDefault("dropout", "0"), CultureInfo.InvariantCulture),
+        };
+        if (flags.TryGetValue("single", out var single))
+        {
+            Console.WriteLine(ThroughputBenchmark.Run(options with { Mode = Enum.Parse<ThroughputMode>(single, ignoreCase: true) }).ToJson());
+            return 0;
+        }
+        var modes = flags.GetValueOrDefault("modes", "infer,train,lora").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var repeats = Int(flags, "repeats", 1);
+        var script = Path.Combine(AppContext.BaseDirectory, "python", "bert_bench.py");
+        var havePython = File.Exists(Python) && File.Exists(script);
+        if (!havePython) Console.WriteLine($"PyTorch: not measured ({Python} or {script} missing); ours only.");
+        Console.WriteLine($"preset {options.Preset}, batch {options.BatchSize} × {options.MaxLength}, {options.Threads} threads, " +
+                          $"{options.Steps} timed steps after {options.Warmup} warm-up, {repeats} run(s) each, load average {LoadAverage()}");
+        Console.WriteLine($"{"mode",-6} {"run",3} {"ours tok/s",11} {"torch tok/s",12} {"ratio",6} {"ours MB",8} {"torch MB",9} {"mem ratio",9}");
+        foreach (var mode in modes)
+        {
+            var ratios = new List<double>();
+            for (var r = 0; r < repeats; r++)
+            {
+                var common = $"--preset {options.Preset} --batch-size {options.BatchSize} --max-length {options.MaxLength} " +
+                             $"--steps {options.Steps} --warmup {options.Warmup} --threads {options.Threads}";
+                var (self, selfPrefix) = SelfCommand();
+                var ours = RunChild(self, $"{selfPrefix}bert --single {mode} --dropout {options.Dropout.ToString(CultureInfo.InvariantCulture)} {common}");
+                Measurement? torch = havePython ? RunChild(Python, $"{script} --mode {mode} {common}") : null;
+                var ratio = torch is null ? double.NaN : ours.TokensPerSecond / torch.Value.TokensPerSecond;
+                ratios.Add(ratio);
+                Console.WriteLine($"{mode,-6} {r + 1,3} {ours.TokensPerSecond,11:F0} {torch?.TokensPerSecond,12:F0} {ratio,6:F2} " +
+                                  $"{ours.PeakMb,8:F0} {torch?.PeakMb,9:F0} {(torch is null ? double.NaN : ours.PeakMb / torch.Value.PeakMb),9:F2}");
+            }
+            if (repeats > 1)
+            {
+                ratios.Sort();
+                Console.WriteLine($"{mode,-6} ratio best {ratios[^1]:F2}, median {ratios[ratios.Count / 2]:F2} (load average now {LoadAverage()})");
+            }
+        }
+        return 0;
+    }
+
+    private readonly record struct Measurement(double TokensPerSecond, double PeakMb);
+
+    private static Measurement RunChild(string file, string arguments)
+    {
+        var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEnd();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        var line = stdout.Split('\n').LastOrDefault(l => l.TrimStart().StartsWith('{'));
+        if (process.ExitCode != 0 || line is null)
+            throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {stderr}{stdout}");
+        using var json = JsonDocument.Parse(line);
+        return new Measurement(json.RootElement.GetProperty("tokens_per_second").GetDouble(), json.RootElement.GetProperty("peak_memory_mb").GetDouble());
+    }
+
+    // The apphost when run as LlmMlNet.Benchmarks, else "dotnet LlmMlNet.Benchmarks.dll".
+    private static (string File, string ArgumentPrefix) SelfCommand()
+    {
+        var path = Environment.ProcessPath!;
+        return Path.GetFileNameWithoutExtension(path) == "dotnet" ? (path, $"\"{Assembly.GetEntryAssembly()!.Location}\" ") : (path, "");
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static Dictionary<string, string> Parse(string[] args)
+    {
+        var flags = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+                throw new ArgumentException($"expected --name value pairs, got '{args[i]}'");
+            flags[args[i][2..]] = args[++i];
+        }
+        return flags;
+    }
+
+    private static int Int(Dictionary<string, string> flags, string name, int fallback) =>
+        flags.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+}
