@@ -65,7 +65,7 @@ public sealed class TokenizeCommandTests : IDisposable
         var output = Path.Combine(_temp, "never.jsonl");
         Assert.Equal(2, Run("tokenize", "--tokenizer", Bert, "--input", input, "--output", output));
         Assert.False(File.Exists(output));
-        Assert.Empty(Directory.GetFiles(_temp, "*.tmp-*"));
+        Assert.Empty(Directory.GetFiles(_temp, "*.tmp"));
     }
 
     [Fact]

@@ -4,6 +4,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using LlmMlNet.Tokenizers;
+using LlmMlNet.Transformers.Checkpoints;
 
 namespace LlmMlNet.Cli.Tokenize;
 
@@ -33,26 +34,15 @@ internal sealed record TokenizeJob(string TokenizerPath, string InputPath, strin
             AddSpecialTokens = AddSpecialTokens,
             Truncation = MaxLength is int max ? new TruncationOptions { MaxLength = max } : null,
         };
-        var directory = Path.GetDirectoryName(Path.GetFullPath(OutputPath))!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(OutputPath)}.tmp-{Guid.NewGuid():N}");
-        try
+        AtomicFile.Write(OutputPath, stream =>
         {
-            using (var stream = File.Create(temp))
+            for (int at = 0; at < inputs.Count; at += BatchSize)
             {
-                for (int at = 0; at < inputs.Count; at += BatchSize)
-                {
-                    var batch = inputs.GetRange(at, Math.Min(BatchSize, inputs.Count - at));
-                    var encodings = tokenizer.EncodeBatch(batch, options);
-                    foreach (var encoding in encodings) WriteLine(stream, encoding);
-                }
+                var batch = inputs.GetRange(at, Math.Min(BatchSize, inputs.Count - at));
+                var encodings = tokenizer.EncodeBatch(batch, options);
+                foreach (var encoding in encodings) WriteLine(stream, encoding);
             }
-            File.Move(temp, OutputPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        });
         return inputs.Count;
     }
 

@@ -1,8 +1,8 @@
 // Batched inference of a fine-tuned sequence classifier from plain parameters: body (with bottleneck adapters when
 // the model has them) + the family's classification head, softmax over the logits. Used right after training and
 // after loading, so a saved and reloaded classifier runs the very same code. One forward at a time (shared arena).
+using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Text;
-using LlmMlNet.Tensors.Memory;
 using LlmMlNet.Tokenizers;
 using LlmMlNet.Transformers.Adapters;
 using LlmMlNet.Transformers.Heads;
@@ -27,16 +27,8 @@ internal sealed class TextClassificationEngine
     {
         Parameters = parameters;
         Adapter = adapter;
-        var config = parameters.Config;
-        int length = Math.Min(maxSequenceLength, config.MaxPositions - config.PositionOffset);
-        var arena = new ActivationArena();
-        DenseLayerFactory? dense = null;
-        if (adapter != null)
-        {
-            var factory = adapter.CreateLayerFactory(parameters.Set, arena, batchSize * length);
-            dense = prefix => factory(prefix);
-        }
-        _model = new TransformerModel(parameters, batchSize, length, 0, dense, arena);
+        int length = InferenceBody.SequenceLength(parameters.Config, maxSequenceLength);
+        _model = InferenceBody.Create(parameters, adapter, batchSize, length);
         _head = new SequenceClassificationHead(_model);
         _model.Commit();
         _encoder = new TokenEncoder(tokenizer, length);

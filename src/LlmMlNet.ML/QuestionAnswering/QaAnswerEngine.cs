@@ -1,7 +1,7 @@
 // Batched inference of an extractive QA model from plain parameters: the Tasks API's windows (QaFeaturizer), many
 // windows per forward pass through body + QA head, then top-K n-best spans across an example's windows (start logit
 // + end logit, answer within the context, at most MaxAnswerLength tokens, distinct texts). One forward at a time.
-using LlmMlNet.Tensors.Memory;
+using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.Tokenizers;
 using LlmMlNet.Transformers.Adapters;
 using LlmMlNet.Transformers.Data;
@@ -26,16 +26,8 @@ internal sealed class QaAnswerEngine
         Parameters = parameters;
         Adapter = adapter;
         Tokenizer = tokenizer;
-        var config = parameters.Config;
-        int length = Math.Min(maxSequenceLength, config.MaxPositions - config.PositionOffset);
-        var arena = new ActivationArena();
-        DenseLayerFactory? dense = null;
-        if (adapter != null)
-        {
-            var factory = adapter.CreateLayerFactory(parameters.Set, arena, batchSize * length);
-            dense = prefix => factory(prefix);
-        }
-        _model = new TransformerModel(parameters, batchSize, length, 0, dense, arena);
+        int length = InferenceBody.SequenceLength(parameters.Config, maxSequenceLength);
+        _model = InferenceBody.Create(parameters, adapter, batchSize, length);
         _head = new QuestionAnsweringHead(_model);
         _model.Commit();
         _featurizer = new QaFeaturizer(tokenizer, new QaFeaturizerOptions { MaxLength = length, Stride = Math.Min(stride, length / 2) });

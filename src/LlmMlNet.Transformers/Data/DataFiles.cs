@@ -1,7 +1,9 @@
 // Small file helpers shared by the readers and writers: opening text with BOM detection, and the
-// atomic write (temp file in the same folder, then rename) every writer uses. Not a general IO layer.
+// atomic write (temp file in the same folder, then rename; Checkpoints.AtomicFile does the work) every writer
+// uses. Not a general IO layer.
 
 using System.Text;
+using LlmMlNet.Transformers.Checkpoints;
 
 namespace LlmMlNet.Transformers.Data;
 
@@ -39,23 +41,6 @@ public static class DataFiles
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(write);
-        var fullPath = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(folder);
-        var temp = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        AtomicFile.Write(path, write);
     }
 }

@@ -12,15 +12,11 @@ internal sealed class ClassificationObjective : ITrainableModel<ClassificationBa
 {
     private readonly TaskModel _task;
     private readonly SequenceClassificationHead _head;
-    private readonly float[] _hidden, _hiddenGradient;
 
     public ClassificationObjective(TaskModel task)
     {
         _task = task;
         _head = new SequenceClassificationHead(task.Model);
-        int n = task.Model.MaxBatch * task.Model.MaxSequence * task.Model.Config.HiddenSize;
-        _hidden = new float[n];
-        _hiddenGradient = new float[n];
     }
 
     public ParameterSet Parameters => _task.TrainableSet;
@@ -29,11 +25,7 @@ internal sealed class ClassificationObjective : ITrainableModel<ClassificationBa
 
     /// <summary>Logits [B, K] of the batch (eval mode unless a context says otherwise).</summary>
     public ReadOnlySpan<float> Logits(ClassificationBatch batch)
-    {
-        var hidden = _task.Model.Forward(batch.Inputs);
-        hidden.CopyTo(_hidden);
-        return _head.Forward(hidden);
-    }
+        => _head.Forward(_task.ForwardBody(batch.Inputs));
 
     public BatchLoss Forward(ClassificationBatch batch, ForwardContext context)
     {
@@ -44,13 +36,5 @@ internal sealed class ClassificationObjective : ITrainableModel<ClassificationBa
         return new BatchLoss(loss, tokens, batch.Labels.Length);
     }
 
-    public void Backward(float lossScale) => _task.Backward(lossScale, () =>
-    {
-        var inputs = _task.Model.Batch;
-        int n = inputs.TokenCount * _task.Model.Config.HiddenSize;
-        var gradient = _hiddenGradient.AsSpan(0, n);
-        gradient.Clear();
-        _head.Backward(_hidden.AsSpan(0, n), gradient);
-        _task.Model.Backward(gradient);
-    });
+    public void Backward(float lossScale) => _task.BackwardThroughHead(lossScale, _head);
 }

@@ -45,15 +45,11 @@ internal sealed class QaObjective : ITrainableModel<QaBatch>
 {
     private readonly TaskModel _task;
     private readonly QuestionAnsweringHead _head;
-    private readonly float[] _hidden, _hiddenGradient;
 
     public QaObjective(TaskModel task)
     {
         _task = task;
         _head = new QuestionAnsweringHead(task.Model);
-        int n = task.Model.MaxBatch * task.Model.MaxSequence * task.Model.Config.HiddenSize;
-        _hidden = new float[n];
-        _hiddenGradient = new float[n];
     }
 
     public ParameterSet Parameters => _task.TrainableSet;
@@ -63,29 +59,18 @@ internal sealed class QaObjective : ITrainableModel<QaBatch>
     /// <summary>Start and end logits [B, T] of a batch (in the current mode).</summary>
     public (float[] Start, float[] End) Logits(QaBatch batch)
     {
-        var hidden = _task.Model.Forward(batch.Inputs);
-        hidden.CopyTo(_hidden);
-        _head.Forward(hidden);
+        _head.Forward(_task.ForwardBody(batch.Inputs));
         return (_head.StartLogits.ToArray(), _head.EndLogits.ToArray());
     }
 
     public BatchLoss Forward(QaBatch batch, ForwardContext context)
     {
         _task.BeginForward(context);
-        var hidden = _task.Model.Forward(batch.Inputs);
-        hidden.CopyTo(_hidden);
-        _head.Forward(hidden);
+        _head.Forward(_task.ForwardBody(batch.Inputs));
         float loss = _head.Loss(batch.Labels);
         long tokens = batch.Inputs.AttentionMask?.Sum() ?? batch.Inputs.TokenCount;
         return new BatchLoss(loss, tokens, batch.Inputs.Batch);
     }
 
-    public void Backward(float lossScale) => _task.Backward(lossScale, () =>
-    {
-        int n = _task.Model.Batch.TokenCount * _task.Model.Config.HiddenSize;
-        var gradient = _hiddenGradient.AsSpan(0, n);
-        gradient.Clear();
-        _head.Backward(_hidden.AsSpan(0, n), gradient);
-        _task.Model.Backward(gradient);
-    });
+    public void Backward(float lossScale) => _task.BackwardThroughHead(lossScale, _head);
 }

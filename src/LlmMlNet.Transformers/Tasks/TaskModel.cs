@@ -5,6 +5,7 @@
 using LlmMlNet.Tensors.Memory;
 using LlmMlNet.Transformers.Adapters;
 using LlmMlNet.Transformers.Checkpoints;
+using LlmMlNet.Transformers.Heads;
 using LlmMlNet.Transformers.Models;
 
 namespace LlmMlNet.Transformers.Tasks;
@@ -14,6 +15,7 @@ internal sealed class TaskModel
 {
     private readonly TrainableMirror? _mirror;
     private float[] _stash = [];
+    private float[] _hidden = [], _hiddenGradient = [];
 
     private TaskModel(TransformerParameters parameters, TransformerModel model, LoraAdapter? lora, BottleneckAdapter? bottleneck, TrainableMirror? mirror)
     {
@@ -90,6 +92,30 @@ internal sealed class TaskModel
 
     /// <summary>Eval mode with current values (after training, for inference).</summary>
     public void BeginInference() => BeginForward(Training.ForwardContext.Evaluation(Model.State.Seed));
+
+    /// <summary>Runs the body on <paramref name="batch"/> and keeps its last hidden states for <see cref="BackwardThroughHead"/>.</summary>
+    public ReadOnlySpan<float> ForwardBody(ModelBatch batch)
+    {
+        var hidden = Model.Forward(batch);
+        if (_hidden.Length == 0)
+        {
+            int n = Model.MaxBatch * Model.MaxSequence * Model.Config.HiddenSize;
+            _hidden = new float[n];
+            _hiddenGradient = new float[n];
+        }
+        hidden.CopyTo(_hidden);
+        return hidden;
+    }
+
+    /// <summary>Back-propagates the last <see cref="ForwardBody"/> through <paramref name="head"/> and the body (see <see cref="Backward"/>).</summary>
+    public void BackwardThroughHead(float scale, TransformerHead head) => Backward(scale, () =>
+    {
+        int n = Model.Batch.TokenCount * Model.Config.HiddenSize;
+        var gradient = _hiddenGradient.AsSpan(0, n);
+        gradient.Clear();
+        head.Backward(_hidden.AsSpan(0, n), gradient);
+        Model.Backward(gradient);
+    });
 
     /// <summary>
     /// Runs <paramref name="backward"/> (which accumulates unscaled gradients into the model's sets) so that the trainer's set

@@ -2,6 +2,7 @@
 // check (float forward, double loss, step 1e-2 suited to float). Not a test by itself.
 using LlmMlNet.Tensors;
 using LlmMlNet.Tensors.Memory;
+using LlmMlNet.Transformers.Layers;
 using Xunit;
 
 namespace LlmMlNet.Transformers.Tests.Layers;
@@ -65,5 +66,28 @@ internal static class LayerTestKit
             var analytic = set.Gradient(t).ToArray();
             CheckGradient(set.Values, t.Offset, t.Length, analytic, loss, absolute, relative, t.Name, maxChecks: maxChecks);
         }
+    }
+
+    /// <summary>
+    /// Checks a dense layer's backward for the loss w·layer(x), seeded random x and w: one forward, gradients of
+    /// <paramref name="parameters"/> zeroed, one backward, then every trainable tensor and x against finite differences.
+    /// </summary>
+    public static void CheckDenseLayerGradients(IDenseLayer layer, ParameterSet parameters, int rows, int inputSeed, int weightSeed,
+        double absolute, double relative)
+    {
+        var x = RandomArray(rows * layer.InFeatures, inputSeed);
+        var w = RandomArray(rows * layer.OutFeatures, weightSeed);
+        var y = new float[rows * layer.OutFeatures];
+        double Loss()
+        {
+            layer.Forward(x, y, rows);
+            return Dot(w, y);
+        }
+        Loss();
+        parameters.ZeroGradients();
+        var dx = new float[x.Length];
+        layer.Backward(x, w, dx, rows);
+        CheckParameterGradients(parameters, Loss, absolute, relative);
+        CheckGradient(x, 0, x.Length, dx, Loss, absolute, relative, "x");
     }
 }
