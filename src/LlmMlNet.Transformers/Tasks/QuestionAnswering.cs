@@ -1,7 +1,7 @@
 // Extractive question answering (SQuAD v1.1 and v2.0) behind one API: examples featurized into overlapping
 // windows, a span head trained through the Trainer by full fine-tuning, LoRA or bottleneck adapters, and
 // answers decoded across windows back to exact character spans of the context; metrics EM/F1 from Evaluation.
-// Feature extraction does not apply (a span head needs token states, not one pooled vector).
+// Feature extraction freezes the whole body and trains only the span head on its token states.
 using LlmMlNet.Tokenizers;
 using LlmMlNet.Transformers.Adapters;
 using LlmMlNet.Transformers.Checkpoints;
@@ -50,22 +50,28 @@ public sealed class QuestionAnswering
     /// <param name="stride">Context tokens shared by consecutive windows (doc_stride); default 128, capped below the window.</param>
     /// <param name="progress">Trainer progress.</param>
     /// <param name="cancellationToken">Cancels training.</param>
-    /// <exception cref="ArgumentException">Feature extraction was asked for, or invalid options.</exception>
+    /// <param name="validation">Examples whose mean span loss the trainer evaluates every <c>EvaluateEverySteps</c> (metric eval_loss), or null.</param>
+    /// <exception cref="ArgumentException">Invalid options.</exception>
     public static QuestionAnswering Train(ModelSource source, Tokenizer tokenizer, IEnumerable<QaExample> train, TaskModelOptions? options = null,
-        int stride = 128, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        int stride = 128, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, IEnumerable<QaExample>? validation = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(train);
         var o = (options ?? new TaskModelOptions()).Validate();
-        if (o.Method == FineTuningMethod.FeatureExtraction)
-            throw new ArgumentException("Extractive QA needs token states; use Full, Lora or Adapter.", nameof(options));
         var config = source.Config;
         int maxLength = Math.Min(o.MaxLength, config.MaxPositions - config.PositionOffset);
         var featurizer = new QaFeaturizer(tokenizer, new QaFeaturizerOptions { MaxLength = maxLength, Stride = Math.Min(stride, maxLength / 2) });
         var task = TaskModel.Build(source, config, KeyGroup.QuestionAnswering, needPooler: false, o, o.Trainer.BatchSize, maxLength);
         var objective = new QaObjective(task);
-        var result = new Trainer(o.Trainer).Train(objective, featurizer.Featurize(train), new QaCollator(), null, null, progress, cancellationToken);
+        var collator = new QaCollator();
+        TrainingEvaluator? evaluate = null;
+        if (validation is not null)
+        {
+            var batches = featurizer.Featurize(validation).Chunk(o.Trainer.BatchSize).Select(chunk => collator.Collate(chunk, default)).ToList();
+            evaluate = LossEvaluation.For(objective, batches);
+        }
+        var result = new Trainer(o.Trainer).Train(objective, featurizer.Featurize(train), collator, evaluate, null, progress, cancellationToken);
         return new QuestionAnswering(o, featurizer, objective, result);
     }
 

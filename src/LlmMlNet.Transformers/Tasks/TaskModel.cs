@@ -37,7 +37,10 @@ internal sealed class TaskModel
     /// <summary>What the trainer steps: the model's set (full), or the mirror of head + adapter (LoRA, adapters).</summary>
     public ParameterSet TrainableSet => _mirror?.Set ?? Parameters.Set;
 
-    /// <summary>Builds the task model; the head group's tensors train unless the method is feature extraction.</summary>
+    /// <summary>
+    /// Builds the task model; the head group's tensors train with every method (feature extraction freezes the whole body, so a
+    /// span head can train on its token states; classification's feature extraction trains its own SoftmaxRegression instead).
+    /// </summary>
     public static TaskModel Build(ModelSource source, TransformerConfig config, KeyGroup head, bool needPooler, TaskModelOptions options, int maxBatch, int maxSequence)
     {
         var groups = new HashSet<KeyGroup> { KeyGroup.Encoder, head };
@@ -46,7 +49,6 @@ internal sealed class TaskModel
         Func<string, bool>? trainable = options.Method switch
         {
             FineTuningMethod.Full => null,
-            FineTuningMethod.FeatureExtraction => _ => false,
             FineTuningMethod.Adapter when options.Bottleneck.TrainLayerNorms => name => headNames.Contains(name) || IsLayerNorm(name),
             _ => headNames.Contains,
         };

@@ -47,6 +47,9 @@ public sealed class TextClassifier
     /// <summary>Feature extraction: the softmax regression's training loss per step (null otherwise).</summary>
     public IReadOnlyList<float>? FeatureHeadLosses { get; }
 
+    /// <summary>Feature extraction: the softmax regression trained on the pooled embeddings (pooling per <see cref="TaskModelOptions.Pooling"/>); null otherwise.</summary>
+    public SoftmaxRegression? FeatureHead => _featureHead;
+
     /// <summary>The LoRA adapter (method Lora), else null.</summary>
     public LoraAdapter? Lora => _objective?.Task.Lora;
 

@@ -1,5 +1,6 @@
 // A tiny BERT fine-tuned on generated SQuAD-shaped data finds answer spans in held-out contexts (exact match
-// clearly above 0), through windows over long contexts; LoRA trains the same API; feature extraction is refused.
+// clearly above 0), through windows over long contexts; LoRA trains the same API; feature extraction trains
+// only the span head (the body's weights stay as loaded) and a validation set is evaluated during training.
 using LlmMlNet.Transformers.Data;
 using LlmMlNet.Transformers.Synthetic;
 using LlmMlNet.Transformers.Tasks;
@@ -31,11 +32,23 @@ public sealed class QuestionAnsweringTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Feature_extraction_is_refused_for_span_extraction()
+    public void Feature_extraction_trains_only_the_span_head_and_validation_is_evaluated()
     {
-        var train = QaDatasetGenerator.Generate(1, new QaDatasetOptions { ContextCount = 2 });
-        var tokenizer = TaskTestKit.Tokenizer(train.SelectMany(e => new[] { e.Question, e.Context }));
-        Assert.Throws<ArgumentException>(() => QuestionAnswering.Train(ModelSource.FromScratch(TaskTestKit.TinyBert(tokenizer)), tokenizer, train,
-            TaskTestKit.Options(FineTuningMethod.FeatureExtraction, 1e-3f, 1)));
+        var train = QaDatasetGenerator.Generate(1, new QaDatasetOptions { ContextCount = 4 });
+        var validation = QaDatasetGenerator.Generate(2, new QaDatasetOptions { ContextCount = 2, IdPrefix = "v" });
+        var tokenizer = TaskTestKit.Tokenizer(train.Concat(validation).SelectMany(e => new[] { e.Question, e.Context }));
+        var source = ModelSource.FromScratch(TaskTestKit.TinyBert(tokenizer), seed: 1);
+        var options = TaskTestKit.Options(FineTuningMethod.FeatureExtraction, 1e-2f, 2, batch: 4) with { MaxLength = 64 };
+        options = options with { Trainer = options.Trainer with { EvaluateEverySteps = 2 } };
+        var qa = QuestionAnswering.Train(source, tokenizer, train, options, stride: 16, validation: validation);
+        var untouched = QuestionAnswering.Train(source, tokenizer, train, options with { Trainer = options.Trainer with { MaxSteps = 1, LearningRate = 0f, EvaluateEverySteps = null } }, stride: 16);
+        foreach (var name in qa.Parameters.Set.Layout.Tensors.Select(t => t.Name))
+        {
+            bool equal = qa.Parameters.Set.View(name).SequenceEqual(untouched.Parameters.Set.View(name));
+            Assert.True(name.StartsWith("qa.", StringComparison.Ordinal) ? !equal : equal, $"{name}: changed = {!equal}");
+        }
+        var evaluations = qa.TrainingResult!.History.Where(h => h.Evaluation is not null).ToList();
+        Assert.NotEmpty(evaluations);
+        Assert.All(evaluations, h => Assert.True(h.Evaluation!["eval_loss"] > 0));
     }
 }
