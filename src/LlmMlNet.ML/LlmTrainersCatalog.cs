@@ -25,7 +25,7 @@ public static class LlmTrainersCatalog
     /// <param name="method">Full (default), Lora, Adapter or FeatureExtraction.</param>
     /// <param name="batchSize">Examples per step (default 32).</param>
     /// <param name="maxEpochs">Passes over the data (default 3).</param>
-    /// <param name="validationSet">Labeled data evaluated during training, or null.</param>
+    /// <param name="validationSet">Labeled data evaluated once per epoch; the best evaluated model (lowest log-loss) is kept. Default null.</param>
     /// <exception cref="FileNotFoundException">A model or tokenizer file is missing; the message names it.</exception>
     public static LlmTextClassificationTrainer LlmTextClassification(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string modelPath, string labelColumnName = LlmTextClassificationOptions.Defaults.LabelColumnName,
@@ -53,6 +53,7 @@ public static class LlmTrainersCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return new LlmTextClassificationTrainer(options);
     }
+
     /// <summary>
     /// Fine-tunes the local Hugging Face model in <paramref name="modelPath"/> for extractive question answering in Microsoft.ML.TorchSharp's
     /// column convention: Context, Question, TrainingAnswer (String) and AnswerIndex (Int32) in; Answer (top-K texts) and Score out.
@@ -68,6 +69,8 @@ public static class LlmTrainersCatalog
     /// <param name="topK">Answers per row (default 3).</param>
     /// <param name="batchSize">Windows per step (default 4).</param>
     /// <param name="maxEpochs">Passes over the data (default 2).</param>
+    /// <param name="method">Full (default), Lora, Adapter or FeatureExtraction.</param>
+    /// <param name="validationSet">Rows with the training columns evaluated once per epoch; the best evaluated model is kept. Default null.</param>
     /// <exception cref="FileNotFoundException">A model or tokenizer file is missing.</exception>
     public static LlmQuestionAnsweringTrainer LlmQuestionAnswering(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string modelPath, string contextColumnName = LlmQuestionAnsweringOptions.Defaults.ContextColumnName,
@@ -76,7 +79,8 @@ public static class LlmTrainersCatalog
         string answerIndexColumnName = LlmQuestionAnsweringOptions.Defaults.AnswerIndexColumnName,
         string predictedAnswerColumnName = LlmQuestionAnsweringOptions.Defaults.PredictedAnswerColumnName,
         string scoreColumnName = LlmQuestionAnsweringOptions.Defaults.ScoreColumnName, int topK = LlmQuestionAnsweringOptions.Defaults.TopK,
-        int batchSize = LlmQuestionAnsweringOptions.Defaults.BatchSize, int maxEpochs = LlmQuestionAnsweringOptions.Defaults.MaxEpochs)
+        int batchSize = LlmQuestionAnsweringOptions.Defaults.BatchSize, int maxEpochs = LlmQuestionAnsweringOptions.Defaults.MaxEpochs,
+        FineTuningMethod method = FineTuningMethod.Full, IDataView? validationSet = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new LlmQuestionAnsweringTrainer(new LlmQuestionAnsweringOptions
@@ -84,6 +88,7 @@ public static class LlmTrainersCatalog
             ModelPath = modelPath, ContextColumnName = contextColumnName, QuestionColumnName = questionColumnName,
             TrainingAnswerColumnName = trainingAnswerColumnName, AnswerIndexColumnName = answerIndexColumnName,
             PredictedAnswerColumnName = predictedAnswerColumnName, ScoreColumnName = scoreColumnName, TopK = topK, BatchSize = batchSize, MaxEpochs = maxEpochs,
+            Method = method, ValidationSet = validationSet,
         });
     }
 
@@ -95,6 +100,7 @@ public static class LlmTrainersCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return new LlmQuestionAnsweringTrainer(options);
     }
+
     /// <summary>
     /// Trains our linear head (softmax regression, full-batch AdamW, deterministic) on a known-size <c>Vector&lt;Single&gt;</c>
     /// features column, e.g. the output of ExtractTransformerFeatures. Outputs softmax Score and a Key PredictedLabel.

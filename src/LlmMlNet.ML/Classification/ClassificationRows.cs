@@ -1,5 +1,5 @@
 // Reads the training rows of a classification IDataView (text, optional pair, Key<UInt32> label) into examples
-// whose label is the key's class name, and names the classes from the label's KeyValues. Rejects missing keys
+// whose label is the key's class name (see LabelKeyValues for the names). Rejects missing keys
 // (value 0) by row, the failure Microsoft.ML.TorchSharp reports as "Target 4294967295 is out of bounds".
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.Transformers.Data;
@@ -10,15 +10,6 @@ namespace LlmMlNet.ML.Classification;
 
 internal static class ClassificationRows
 {
-    /// <summary>Class names in key order: the label's KeyValues as text, else "1".."Count".</summary>
-    public static string[] ClassNames(DataViewSchema.Column label)
-    {
-        int count = checked((int)((KeyDataViewType)label.Type).Count);
-        var names = AnnotationHelpers.KeyValueTexts(label);
-        if (names != null && names.Length == count && names.Distinct(StringComparer.Ordinal).Count() == count) return names;
-        return Enumerable.Range(1, count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-    }
-
     /// <summary>Every row as an example labeled with its class name.</summary>
     /// <exception cref="InvalidDataException">A row's label key is missing (0) or out of range; the message gives the row.</exception>
     public static List<TextClassificationExample> Read(IDataView data, string text, string? pair, DataViewSchema.Column label, string[] classNames)

@@ -49,7 +49,7 @@ public sealed class LlmLinearHeadTrainer : IEstimator<LlmLinearHeadTransformer>
         SchemaChecks.Require(inputSchema, _features, Features);
         var label = SchemaChecks.Require(inputSchema, _label, ColumnExpectation.ScalarKey(), "label");
         if (!label.ItemType.Equals(NumberDataViewType.UInt32)) throw SchemaChecks.Mismatch("label", label.Name, "Key<UInt32>", SchemaShapes.TypeString(label));
-        var keyValues = new SchemaShape([SchemaShapes.Column(AnnotationHelpers.KeyValues, SchemaShape.Column.VectorKind.Vector, TextDataViewType.Instance)]);
+        var keyValues = LabelKeyValues.ShapeFor(label);
         return SchemaShapes.With(inputSchema,
             SchemaShapes.Column(_score, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false, AnnotationHelpers.ScoreShape(true)),
             SchemaShapes.Column(_predicted, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true, keyValues));
@@ -64,7 +64,8 @@ public sealed class LlmLinearHeadTrainer : IEstimator<LlmLinearHeadTransformer>
         var features = SchemaChecks.Require(input.Schema, _features, Features);
         var label = SchemaChecks.Require(input.Schema, _label, ColumnExpectation.ScalarKey(), "label");
         if (label.Type.RawType != typeof(uint)) throw SchemaChecks.Mismatch("label", label.Name, "Key<UInt32>", label.Type.ToString() ?? "");
-        var classes = ClassificationRows.ClassNames(label);
+        var keyValues = LabelKeyValues.FromLabel(label);
+        var classes = keyValues.Texts;
         int size = ((VectorDataViewType)features.Type).Size;
         var values = new List<float>();
         var gold = new List<int>();
@@ -84,7 +85,7 @@ public sealed class LlmLinearHeadTrainer : IEstimator<LlmLinearHeadTransformer>
         var head = new SoftmaxRegression(size, classes.Length);
         head.Train(values.ToArray(), gold.ToArray(), _training);
         var settings = new LlmLinearHeadTransformer.Settings(_features, _score, _predicted, classes, size,
-            head.Parameters.View("weight").ToArray(), head.Parameters.View("bias").ToArray());
+            head.Parameters.View("weight").ToArray(), head.Parameters.View("bias").ToArray(), keyValues.ItemTypeName);
         return new LlmLinearHeadTransformer(settings);
     }
 }

@@ -1,5 +1,6 @@
 // The fitted linear head: softmax(W·features + b) as Score (with slot names) and its argmax as a Key PredictedLabel
-// carrying the class names, computed for a whole batch of rows at once. Saves W, b and the class names as JSON.
+// carrying the label's KeyValues in their original type, computed for a whole batch of rows at once. Saves W, b and the
+// label values (with their type) as JSON.
 using System.Numerics.Tensors;
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Persistence;
@@ -22,10 +23,7 @@ public sealed class LlmLinearHeadTransformer : ILlmPersistableTransformer
     {
         _settings = settings;
         int k = settings.Classes.Length;
-        var classes = settings.Classes.Select(c => c.AsMemory()).ToArray();
-        var keyValues = new DataViewSchema.Annotations.Builder();
-        keyValues.Add(AnnotationHelpers.KeyValues, new VectorDataViewType(TextDataViewType.Instance, k),
-            (ref VBuffer<ReadOnlyMemory<char>> dst) => dst = new VBuffer<ReadOnlyMemory<char>>(k, (ReadOnlyMemory<char>[])classes.Clone()));
+        var keyValues = LabelKeyValues.FromRecord(settings.KeyValuesType, settings.Classes);
         var expected = ColumnExpectation.KnownSizeVector(NumberDataViewType.Single);
         _mapping = new BatchedRowMapping<float[], float[]>(
             schema =>
@@ -47,7 +45,7 @@ public sealed class LlmLinearHeadTransformer : ILlmPersistableTransformer
             64);
     }
 
-    /// <summary>Class names in key order.</summary>
+    /// <summary>Class names in key order (the label's KeyValues as invariant text).</summary>
     public IReadOnlyList<string> Classes => _settings.Classes;
 
     /// <inheritdoc/>
@@ -96,6 +94,7 @@ public sealed class LlmLinearHeadTransformer : ILlmPersistableTransformer
         return new LlmLinearHeadTransformer(settings);
     }
 
+    // KeyValuesType: the label's KeyValues item type ("String", "Int32", ...); null (older files) reads as String.
     internal sealed record Settings(string FeatureColumnName, string ScoreColumnName, string PredictedLabelColumnName, string[] Classes, int FeatureCount,
-        float[] Weight, float[] Bias);
+        float[] Weight, float[] Bias, string? KeyValuesType = null);
 }

@@ -107,6 +107,16 @@ public sealed class LlmTextClassificationOptions
     /// <summary>Seed. Default 42.</summary>
     public int Seed = Defaults.Seed;
 
-    /// <summary>Labeled data evaluated during training (eval loss, accuracy); null (default) for none. Same columns as the training data.</summary>
+    /// <summary>
+    /// Labeled data evaluated during training (eval_loss = log-loss, accuracy, macro_f1, in <see cref="LlmTextClassificationTransformer.TrainingResult"/>'s
+    /// History); the fitted model is the best evaluated one (lowest eval_loss). Same columns and label keys as the training data.
+    /// Null (default) for none. Feature extraction ignores it (its head trains in one full-batch pass).
+    /// </summary>
     public IDataView? ValidationSet;
+
+    /// <summary>Evaluate <see cref="ValidationSet"/> every N optimizer steps (and after the last); null (default) once per epoch.</summary>
+    public int? EvaluateEverySteps;
+
+    /// <summary>Stop after this many evaluations of <see cref="ValidationSet"/> without a lower eval_loss; null (default) never stops early.</summary>
+    public int? EarlyStoppingPatience;
 }

@@ -16,7 +16,8 @@ namespace LlmMlNet.ML.Classification;
 /// <summary>
 /// Fine-tunes a transformer for text classification. Input: a text column (and optional pair column) of String and a
 /// Key&lt;UInt32&gt; label (use MapValueToKey). Output: <c>Score</c> = <c>Vector&lt;Single, K&gt;</c> of softmax probabilities with slot
-/// names, and <c>PredictedLabel</c> = <c>Key&lt;UInt32, K&gt;</c> carrying the label's key values (as text), so MapKeyToValue works.
+/// names, and <c>PredictedLabel</c> = <c>Key&lt;UInt32, K&gt;</c> carrying the label's key values in their original type, so MapKeyToValue
+/// gives back the label's values.
 /// </summary>
 public sealed class LlmTextClassificationTrainer : IEstimator<LlmTextClassificationTransformer>
 {
@@ -34,6 +35,8 @@ public sealed class LlmTextClassificationTrainer : IEstimator<LlmTextClassificat
             ArgumentException.ThrowIfNullOrWhiteSpace(value, name);
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options.BatchSize), options.BatchSize, "BatchSize must be at least 1.");
         if (options.MaxEpochs < 1) throw new ArgumentOutOfRangeException(nameof(options.MaxEpochs), options.MaxEpochs, "MaxEpochs must be at least 1.");
+        if (options.EvaluateEverySteps is < 1) throw new ArgumentOutOfRangeException(nameof(options.EvaluateEverySteps), options.EvaluateEverySteps, "EvaluateEverySteps must be at least 1.");
+        if (options.EarlyStoppingPatience is < 1) throw new ArgumentOutOfRangeException(nameof(options.EarlyStoppingPatience), options.EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1.");
         if (options.MaxSequenceLength < 4) throw new ArgumentOutOfRangeException(nameof(options.MaxSequenceLength), options.MaxSequenceLength, "MaxSequenceLength must be at least 4.");
         if (!(options.LearningRate > 0) || !float.IsFinite(options.LearningRate))
             throw new ArgumentOutOfRangeException(nameof(options.LearningRate), options.LearningRate, "LearningRate must be positive.");
@@ -58,7 +61,7 @@ public sealed class LlmTextClassificationTrainer : IEstimator<LlmTextClassificat
         var label = SchemaChecks.Require(inputSchema, _options.LabelColumnName, ColumnExpectation.ScalarKey(), "label");
         if (!label.ItemType.Equals(NumberDataViewType.UInt32))
             throw SchemaChecks.Mismatch("label", label.Name, "Key<UInt32>", SchemaShapes.TypeString(label));
-        var keyValues = new SchemaShape([SchemaShapes.Column(AnnotationHelpers.KeyValues, SchemaShape.Column.VectorKind.Vector, TextDataViewType.Instance)]);
+        var keyValues = LabelKeyValues.ShapeFor(label);
         return SchemaShapes.With(inputSchema,
             SchemaShapes.Column(_options.ScoreColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false, AnnotationHelpers.ScoreShape(true)),
             SchemaShapes.Column(_options.PredictedLabelColumnName, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true, keyValues));
@@ -81,7 +84,8 @@ public sealed class LlmTextClassificationTrainer : IEstimator<LlmTextClassificat
     {
         ArgumentNullException.ThrowIfNull(input);
         var label = CheckInput(input.Schema);
-        var classes = ClassificationRows.ClassNames(label);
+        var keyValues = LabelKeyValues.FromLabel(label);
+        var classes = keyValues.Texts;
         if (classes.Length < 2) throw new ArgumentException($"Label column '{label.Name}' has {classes.Length} class; classification needs at least two.", nameof(input));
         var train = ClassificationRows.Read(input, _options.Sentence1ColumnName, _options.Sentence2ColumnName, label, classes);
         List<TextClassificationExample>? validation = null;
@@ -103,10 +107,12 @@ public sealed class LlmTextClassificationTrainer : IEstimator<LlmTextClassificat
             Trainer = new TrainerOptions
             {
                 LearningRate = _options.LearningRate, WarmupRatio = 0.06, BatchSize = _options.BatchSize, Epochs = _options.MaxEpochs,
-                MaxSteps = _options.MaxSteps, Seed = seed, EvaluateEverySteps = validation == null ? null : Math.Max(1, train.Count / _options.BatchSize),
+                MaxSteps = _options.MaxSteps, Seed = seed,
+                EvaluateEverySteps = validation == null ? null : _options.EvaluateEverySteps ?? Math.Max(1, (train.Count + _options.BatchSize - 1) / _options.BatchSize),
+                EarlyStoppingPatience = validation == null ? null : _options.EarlyStoppingPatience, LoadBestAtEnd = validation != null,
             },
         };
         var classifier = TextClassifier.Train(source, tokenizer, train, taskOptions, new LabelMap(classes), validation);
-        return LlmTextClassificationTransformer.FromTrained(classifier, tokenizer, _options, classes);
+        return LlmTextClassificationTransformer.FromTrained(classifier, tokenizer, _options, keyValues);
     }
 }

@@ -1,11 +1,13 @@
 // The fitted text classifier as an ML.NET row-to-row transformer: batched softmax probabilities (Score, with slot
-// names) and the argmax as a Key PredictedLabel carrying the class names as KeyValues. Saves the tuned model as a
-// Hugging Face folder (LoRA merged in; bottleneck adapters beside it) plus its settings. Not the trainer.
+// names) and the argmax as a Key PredictedLabel carrying the label's KeyValues in their original type. Saves the
+// tuned model as a Hugging Face folder (LoRA merged in; bottleneck adapters beside it; feature extraction's softmax
+// regression in the settings) plus its settings. Not the trainer.
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Persistence;
 using LlmMlNet.Tokenizers;
 using LlmMlNet.Transformers.Adapters;
 using LlmMlNet.Transformers.Checkpoints;
+using LlmMlNet.Transformers.Heads;
 using LlmMlNet.Transformers.Models;
 using LlmMlNet.Transformers.Tasks;
 using LlmMlNet.Transformers.Training;
@@ -16,8 +18,8 @@ namespace LlmMlNet.ML.Classification;
 
 /// <summary>
 /// Predicts <c>Score</c> (<c>Vector&lt;Single, K&gt;</c>, softmax probabilities, slot names = class names) and <c>PredictedLabel</c>
-/// (<c>Key&lt;UInt32, K&gt;</c> with KeyValues) from text. Row-to-row (PredictionEngine works); cursors run <c>BatchSize</c> rows per
-/// forward pass. Save it with <see cref="PipelinePersistence"/> (feature-extraction classifiers cannot be saved yet).
+/// (<c>Key&lt;UInt32, K&gt;</c> whose KeyValues are the label's, in their original type) from text. Row-to-row (PredictionEngine
+/// works); cursors run <c>BatchSize</c> rows per forward pass. Save it with <see cref="PipelinePersistence"/> (every method).
 /// </summary>
 public sealed class LlmTextClassificationTransformer : ILlmPersistableTransformer
 {
@@ -26,23 +28,17 @@ public sealed class LlmTextClassificationTransformer : ILlmPersistableTransforme
     private const string ModelFolder = "model", AdapterFolder = "adapter";
 
     private readonly Settings _settings;
-    private readonly TextClassificationEngine? _engine;
-    private readonly Func<IReadOnlyList<(string, string?)>, float[][]> _predict;
+    private readonly TextClassificationEngine _engine;
     private readonly BatchedRowMapping<(string, string?), float[]> _mapping;
 
-    private LlmTextClassificationTransformer(Settings settings, TextClassificationEngine? engine, Func<IReadOnlyList<(string, string?)>, float[][]> predict,
-        TrainingResult? trainingResult)
+    private LlmTextClassificationTransformer(Settings settings, TextClassificationEngine engine, TrainingResult? trainingResult)
     {
         _settings = settings;
         _engine = engine;
-        _predict = predict;
         TrainingResult = trainingResult;
         var text = ColumnExpectation.Scalar(TextDataViewType.Instance);
         int k = settings.Classes.Length;
-        var classes = settings.Classes.Select(c => c.AsMemory()).ToArray();
-        var keyValues = new DataViewSchema.Annotations.Builder();
-        keyValues.Add(AnnotationHelpers.KeyValues, new VectorDataViewType(TextDataViewType.Instance, k),
-            (ref VBuffer<ReadOnlyMemory<char>> dst) => dst = new VBuffer<ReadOnlyMemory<char>>(k, (ReadOnlyMemory<char>[])classes.Clone()));
+        var keyValues = LabelKeyValues.FromRecord(settings.KeyValuesType, settings.Classes);
         _mapping = new BatchedRowMapping<(string, string?), float[]>(
             schema =>
             {
@@ -56,7 +52,7 @@ public sealed class LlmTextClassificationTransformer : ILlmPersistableTransforme
                 var second = settings.Sentence2ColumnName == null ? null : RowReaders.Text(row, settings.Sentence2ColumnName);
                 return () => (first(), second?.Invoke());
             },
-            inputs => _predict(inputs),
+            inputs => engine.Predict(inputs),
             [
                 BatchOutputColumn<float[]>.Create(settings.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, k),
                     (float[] p, ref VBuffer<float> dst) =>
@@ -72,24 +68,38 @@ public sealed class LlmTextClassificationTransformer : ILlmPersistableTransforme
             settings.BatchSize);
     }
 
-    internal static LlmTextClassificationTransformer FromTrained(TextClassifier classifier, Tokenizer tokenizer, LlmTextClassificationOptions options, string[] classes)
+    internal static LlmTextClassificationTransformer FromTrained(TextClassifier classifier, Tokenizer tokenizer, LlmTextClassificationOptions options,
+        LabelKeyValues classes)
     {
+        PooledHead? pooled = null;
+        float[]? weight = null, bias = null;
+        if (classifier.FeatureHead is { } head)
+        {
+            pooled = new PooledHead(classifier.Options.Pooling, classifier.Options.NormalizeEmbeddings, head);
+            (weight, bias) = (head.Parameters.View(HeadWeight).ToArray(), head.Parameters.View(HeadBias).ToArray());
+        }
+        else
+        {
+            // The classifier pushes the trainer's head/adapter values into its parameters at each forward: one forward syncs them,
+            // then LoRA folds into the base weights so the plain engine (and a saved folder) computes the adapted model.
+            classifier.PredictProbabilities([("", null)]);
+            classifier.Lora?.Merge(classifier.Parameters.Set);
+        }
         var settings = new Settings(options.Sentence1ColumnName, options.Sentence2ColumnName, options.ScoreColumnName, options.PredictedLabelColumnName,
-            options.MaxSequenceLength, options.BatchSize, options.Method, classes);
-        if (options.Method == FineTuningMethod.FeatureExtraction)
-            return new LlmTextClassificationTransformer(settings, null, inputs => classifier.PredictProbabilities(inputs).ToArray(), classifier.TrainingResult);
-        // The classifier pushes the trainer's head/adapter values into its parameters at each forward: one forward syncs them,
-        // then LoRA folds into the base weights so the plain engine (and a saved folder) computes the adapted model.
-        classifier.PredictProbabilities([("", null)]);
-        classifier.Lora?.Merge(classifier.Parameters.Set);
-        var engine = new TextClassificationEngine(classifier.Parameters, classifier.Adapter, tokenizer, options.MaxSequenceLength, options.BatchSize);
-        return new LlmTextClassificationTransformer(settings, engine, inputs => engine.Predict(inputs), classifier.TrainingResult);
+            options.MaxSequenceLength, options.BatchSize, options.Method, classes.Texts, classes.ItemTypeName, pooled?.Pooling, pooled?.Normalize ?? false,
+            weight, bias);
+        var engine = new TextClassificationEngine(classifier.Parameters, classifier.Adapter, tokenizer, options.MaxSequenceLength, options.BatchSize, pooled);
+        return new LlmTextClassificationTransformer(settings, engine, classifier.TrainingResult);
     }
 
-    /// <summary>The class names in key order (the label's KeyValues as text).</summary>
+    private const string HeadWeight = "weight", HeadBias = "bias";
+
+    internal TextClassificationEngine Engine => _engine;
+
+    /// <summary>The class names in key order (the label's KeyValues as invariant text).</summary>
     public IReadOnlyList<string> Classes => _settings.Classes;
 
-    /// <summary>The trainer's summary; null after loading or for feature extraction.</summary>
+    /// <summary>The trainer's summary (validation metrics per evaluation in its History); null after loading or for feature extraction.</summary>
     public TrainingResult? TrainingResult { get; }
 
     /// <inheritdoc/>
@@ -122,13 +132,11 @@ public sealed class LlmTextClassificationTransformer : ILlmPersistableTransforme
 
     /// <summary>
     /// Writes "model" (config.json with the class names, model.safetensors with LoRA merged in, tokenizer files), "adapter" for
-    /// bottleneck adapters, and llmmlnet.json.
+    /// bottleneck adapters, and llmmlnet.json (settings, label values; the softmax regression for feature extraction).
     /// </summary>
-    /// <exception cref="NotSupportedException">The classifier was trained by feature extraction (its head is not exposed by the Tasks API yet).</exception>
+    /// <exception cref="NotSupportedException">The label's key values are of a type a manifest cannot record (not text, Boolean or a number).</exception>
     public void SaveTo(string directory)
     {
-        if (_engine == null)
-            throw new NotSupportedException("A text classifier trained with FineTuningMethod.FeatureExtraction cannot be saved yet; use Full, Lora or Adapter.");
         string model = Path.Combine(directory, ModelFolder);
         _engine.Parameters.Save(model);
         _engine.Tokenizer.Save(model);
@@ -141,16 +149,36 @@ public sealed class LlmTextClassificationTransformer : ILlmPersistableTransforme
         var settings = ComponentSettings.Read<Settings>(directory);
         string model = LocalModelPaths.RequireCheckpointFolder(Path.Combine(directory, ModelFolder), "saved model");
         var config = TransformerConfigReader.Read(Path.Combine(model, CheckpointFolder.ConfigFileName));
-        var groups = new HashSet<KeyGroup> { KeyGroup.Encoder, KeyGroup.Classification };
-        if (config.Family is ModelFamily.Bert or ModelFamily.Roberta) groups.Add(KeyGroup.Pooler);
+        PooledHead? pooled = null;
+        var groups = new HashSet<KeyGroup> { KeyGroup.Encoder };
+        if (settings.Pooling is { } pooling)
+        {
+            int c = config.HiddenSize, k = settings.Classes.Length;
+            if (settings.HeadWeight?.Length != k * c || settings.HeadBias?.Length != k)
+                throw new InvalidDataException(
+                    $"{Path.Combine(directory, ComponentSettings.FileName)}: headWeight/headBias must hold {k} × {c} and {k} values for a feature-extraction classifier.");
+            var regression = new SoftmaxRegression(c, k);
+            settings.HeadWeight.CopyTo(regression.Parameters.View(HeadWeight));
+            settings.HeadBias.CopyTo(regression.Parameters.View(HeadBias));
+            pooled = new PooledHead(pooling, settings.NormalizeEmbeddings, regression);
+            if (pooling == PoolingMode.Pooler) groups.Add(KeyGroup.Pooler);
+        }
+        else
+        {
+            groups.Add(KeyGroup.Classification);
+            if (config.Family is ModelFamily.Bert or ModelFamily.Roberta) groups.Add(KeyGroup.Pooler);
+        }
         var parameters = TransformerParameters.FromPretrained(model, groups, out _);
         string adapterFolder = Path.Combine(directory, AdapterFolder);
         var adapter = Directory.Exists(adapterFolder) ? BottleneckAdapterFormat.Load(adapterFolder, config) : null;
         var tokenizer = LocalModelPaths.LoadTokenizer(model, "saved tokenizer");
-        var engine = new TextClassificationEngine(parameters, adapter, tokenizer, settings.MaxSequenceLength, settings.BatchSize);
-        return new LlmTextClassificationTransformer(settings, engine, inputs => engine.Predict(inputs), null);
+        var engine = new TextClassificationEngine(parameters, adapter, tokenizer, settings.MaxSequenceLength, settings.BatchSize, pooled);
+        return new LlmTextClassificationTransformer(settings, engine, null);
     }
 
+    // KeyValuesType: the label's KeyValues item type ("String", "Int32", ...); null (older files) reads as String.
+    // Pooling, NormalizeEmbeddings, HeadWeight [K, hidden], HeadBias [K]: feature extraction's head; Pooling null for the other methods.
     internal sealed record Settings(string Sentence1ColumnName, string? Sentence2ColumnName, string ScoreColumnName, string PredictedLabelColumnName,
-        int MaxSequenceLength, int BatchSize, FineTuningMethod Method, string[] Classes);
+        int MaxSequenceLength, int BatchSize, FineTuningMethod Method, string[] Classes, string? KeyValuesType = null, PoolingMode? Pooling = null,
+        bool NormalizeEmbeddings = false, float[]? HeadWeight = null, float[]? HeadBias = null);
 }

@@ -1,6 +1,7 @@
 // Batched inference of a fine-tuned sequence classifier from plain parameters: body (with bottleneck adapters when
-// the model has them) + the family's classification head, softmax over the logits. Used right after training and
-// after loading, so a saved and reloaded classifier runs the very same code. One forward at a time (shared arena).
+// the model has them) + the family's classification head, softmax over the logits; or, for feature extraction, the
+// frozen body + pooling + the trained softmax regression. Used right after training and after loading, so a saved
+// and reloaded classifier runs the very same code. One forward at a time (shared arena).
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Text;
 using LlmMlNet.Tokenizers;
@@ -11,10 +12,15 @@ using LlmMlNet.Transformers.Tasks;
 
 namespace LlmMlNet.ML.Classification;
 
+/// <summary>A feature-extraction classifier's head: how token states are pooled and the softmax regression on the result.</summary>
+internal sealed record PooledHead(PoolingMode Pooling, bool Normalize, SoftmaxRegression Regression);
+
 internal sealed class TextClassificationEngine
 {
     private readonly TransformerModel _model;
-    private readonly SequenceClassificationHead _head;
+    private readonly SequenceClassificationHead? _head;
+    private readonly FeaturePooling? _pooling;
+    private int _forwardPasses;
     private readonly TokenEncoder _encoder;
     private readonly object _gate = new();
 
@@ -23,13 +29,17 @@ internal sealed class TextClassificationEngine
     /// <param name="tokenizer">The model's tokenizer.</param>
     /// <param name="maxSequenceLength">Tokens per input (capped by the position table).</param>
     /// <param name="batchSize">Inputs per forward pass.</param>
-    public TextClassificationEngine(TransformerParameters parameters, BottleneckAdapter? adapter, Tokenizer tokenizer, int maxSequenceLength, int batchSize)
+    /// <param name="pooledHead">Feature extraction: pooling + softmax regression instead of the classification head; null otherwise.</param>
+    public TextClassificationEngine(TransformerParameters parameters, BottleneckAdapter? adapter, Tokenizer tokenizer, int maxSequenceLength, int batchSize,
+        PooledHead? pooledHead = null)
     {
         Parameters = parameters;
         Adapter = adapter;
+        PooledHead = pooledHead;
         int length = InferenceBody.SequenceLength(parameters.Config, maxSequenceLength);
         _model = InferenceBody.Create(parameters, adapter, batchSize, length);
-        _head = new SequenceClassificationHead(_model);
+        if (pooledHead == null) _head = new SequenceClassificationHead(_model);
+        else _pooling = new FeaturePooling(_model, pooledHead.Pooling, pooledHead.Normalize);
         _model.Commit();
         _encoder = new TokenEncoder(tokenizer, length);
         BatchSize = batchSize;
@@ -39,11 +49,16 @@ internal sealed class TextClassificationEngine
 
     public BottleneckAdapter? Adapter { get; }
 
+    public PooledHead? PooledHead { get; }
+
+    /// <summary>Forward passes run so far (a test hook: batching means one per <see cref="BatchSize"/> inputs).</summary>
+    public int ForwardPasses => Volatile.Read(ref _forwardPasses);
+
     public Tokenizer Tokenizer => _encoder.Tokenizer;
 
     public int BatchSize { get; }
 
-    public int Classes => Parameters.Config.NumLabels;
+    public int Classes => PooledHead?.Regression.Classes ?? Parameters.Config.NumLabels;
 
     /// <summary>Softmax probabilities per input, in class order.</summary>
     public float[][] Predict(IReadOnlyList<(string Text, string? Pair)> inputs)
@@ -60,7 +75,15 @@ internal sealed class TextClassificationEngine
                 int length = TokenEncoder.Longest(chunk);
                 var (ids, mask, types) = _encoder.Pack(chunk, length);
                 var batch = new ModelBatch(chunk.Length, length, ids, mask, Parameters.Config.TypeVocabSize > 0 ? types : null);
-                var logits = _head.Forward(_model.Forward(batch));
+                Interlocked.Increment(ref _forwardPasses);
+                var hidden = _model.Forward(batch);
+                if (_pooling != null)
+                {
+                    var p = PooledHead!.Regression.PredictProbabilities(_pooling.Forward(hidden));
+                    for (int r = 0; r < chunk.Length; r++) result[start + r] = p.AsSpan(r * k, k).ToArray();
+                    continue;
+                }
+                var logits = _head!.Forward(hidden);
                 for (int r = 0; r < chunk.Length; r++)
                 {
                     var p = logits.Slice(r * k, k).ToArray();

@@ -15,6 +15,7 @@ internal sealed class TransformerEmbeddingEngine
     private readonly FeaturePooling _pooling;
     private readonly TokenEncoder _encoder;
     private readonly object _gate = new();
+    private int _forwardPasses;
 
     /// <summary>Loads the body (and pooler for <see cref="EmbeddingPooling.Pooler"/>) from <paramref name="modelFolder"/>.</summary>
     /// <exception cref="InvalidDataException">The config or weights are malformed.</exception>
@@ -42,6 +43,9 @@ internal sealed class TransformerEmbeddingEngine
 
     public int BatchSize { get; }
 
+    /// <summary>Forward passes run so far (a test hook: batching means one per <see cref="BatchSize"/> texts).</summary>
+    public int ForwardPasses => Volatile.Read(ref _forwardPasses);
+
     /// <summary>The embedding size (the model's hidden size).</summary>
     public int Dimensions => Parameters.Config.HiddenSize;
 
@@ -61,6 +65,7 @@ internal sealed class TransformerEmbeddingEngine
                 int length = TokenEncoder.Longest(chunk);
                 var (ids, mask, types) = _encoder.Pack(chunk, length);
                 var batch = new ModelBatch(chunk.Length, length, ids, mask, Parameters.Config.TypeVocabSize > 0 ? types : null);
+                Interlocked.Increment(ref _forwardPasses);
                 var features = _pooling.Forward(_model.Forward(batch));
                 for (int r = 0; r < chunk.Length; r++) result[start + r] = features.Slice(r * c, c).ToArray();
             }

@@ -60,7 +60,7 @@ public sealed class LlmQuestionAnsweringOptions
     /// <summary>A tokenizer.json or tokenizer folder; null (default) uses the files in <see cref="ModelPath"/>.</summary>
     public string? TokenizerPath;
 
-    /// <summary>Full (default), Lora or Adapter (feature extraction cannot answer spans).</summary>
+    /// <summary>Full (default), Lora, Adapter, or FeatureExtraction (the body stays frozen; only the span head trains on its token states).</summary>
     public FineTuningMethod Method = FineTuningMethod.Full;
 
     /// <summary>LoRA rank. Default 8.</summary>
@@ -110,4 +110,16 @@ public sealed class LlmQuestionAnsweringOptions
 
     /// <summary>Seed. Default 42.</summary>
     public int Seed = 42;
+
+    /// <summary>
+    /// Rows with the training columns whose mean span loss (eval_loss) is evaluated during training, in
+    /// <see cref="LlmQuestionAnsweringTransformer.TrainingResult"/>'s History; the fitted model is the best evaluated one. Null (default) for none.
+    /// </summary>
+    public Microsoft.ML.IDataView? ValidationSet;
+
+    /// <summary>Evaluate <see cref="ValidationSet"/> every N optimizer steps (and after the last); null (default) once per epoch.</summary>
+    public int? EvaluateEverySteps;
+
+    /// <summary>Stop after this many evaluations of <see cref="ValidationSet"/> without a lower eval_loss; null (default) never stops early.</summary>
+    public int? EarlyStoppingPatience;
 }

@@ -24,16 +24,16 @@ public sealed class LlmQuestionAnsweringTrainer : IEstimator<LlmQuestionAnswerin
     private readonly LlmQuestionAnsweringOptions _options;
 
     /// <summary>Checks the options and the local model folder before any data is read.</summary>
-    /// <exception cref="ArgumentException">A value is out of range, or the method is FeatureExtraction.</exception>
+    /// <exception cref="ArgumentException">A value is out of range.</exception>
     /// <exception cref="FileNotFoundException">A model or tokenizer file is missing; the message names it.</exception>
     public LlmQuestionAnsweringTrainer(LlmQuestionAnsweringOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        if (options.Method == FineTuningMethod.FeatureExtraction)
-            throw new ArgumentException("Extractive QA needs token states: use Full, Lora or Adapter.", nameof(options));
         if (options.TopK < 1) throw new ArgumentOutOfRangeException(nameof(options.TopK), options.TopK, "TopK must be at least 1.");
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options.BatchSize), options.BatchSize, "BatchSize must be at least 1.");
+        if (options.EvaluateEverySteps is < 1) throw new ArgumentOutOfRangeException(nameof(options.EvaluateEverySteps), options.EvaluateEverySteps, "EvaluateEverySteps must be at least 1.");
+        if (options.EarlyStoppingPatience is < 1) throw new ArgumentOutOfRangeException(nameof(options.EarlyStoppingPatience), options.EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1.");
         if (options.MaxSequenceLength < 8) throw new ArgumentOutOfRangeException(nameof(options.MaxSequenceLength), options.MaxSequenceLength, "MaxSequenceLength must be at least 8.");
         if (options.ModelPath != null) LocalModelPaths.RequireCheckpointFolder(options.ModelPath, nameof(options.ModelPath));
         else if (options.Preset == null || options.TokenizerPath == null)
@@ -59,33 +59,13 @@ public sealed class LlmQuestionAnsweringTrainer : IEstimator<LlmQuestionAnswerin
     }
 
     /// <summary>Fine-tunes on <paramref name="input"/> and returns the fitted transformer.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type (in the input or the validation set).</exception>
     /// <exception cref="InvalidDataException">A row's answer does not occur at its AnswerIndex in the context; the message gives the row.</exception>
     public LlmQuestionAnsweringTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var columns = new[]
-        {
-            SchemaChecks.Require(input.Schema, _options.ContextColumnName, Text), SchemaChecks.Require(input.Schema, _options.QuestionColumnName, Text),
-            SchemaChecks.Require(input.Schema, _options.TrainingAnswerColumnName, Text), SchemaChecks.Require(input.Schema, _options.AnswerIndexColumnName, Int32),
-        };
-        var examples = new List<QaExample>();
-        using (var cursor = input.GetRowCursor(columns))
-        {
-            var context = RowReaders.Text(cursor, columns[0].Name);
-            var question = RowReaders.Text(cursor, columns[1].Name);
-            var answer = RowReaders.Text(cursor, columns[2].Name);
-            var indexGetter = cursor.GetGetter<int>(columns[3]);
-            while (cursor.MoveNext())
-            {
-                string c = context(), a = answer();
-                int start = 0;
-                indexGetter(ref start);
-                if (start < 0 || start + a.Length > c.Length || string.CompareOrdinal(c, start, a, 0, a.Length) != 0)
-                    throw new InvalidDataException($"Row {examples.Count}: '{a}' does not occur at character {start} of column '{columns[0].Name}'.");
-                examples.Add(new QaExample(examples.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), question(), c, [new QaAnswer(a, start)]));
-            }
-        }
+        var examples = ReadExamples(input, "Row");
+        var validation = _options.ValidationSet == null ? null : ReadExamples(_options.ValidationSet, "Validation row");
         var tokenizer = LocalModelPaths.LoadTokenizer(_options.TokenizerPath ?? _options.ModelPath, nameof(_options.TokenizerPath));
         ulong seed = (ulong)_options.Seed;
         var source = _options.ModelPath != null
@@ -101,9 +81,36 @@ public sealed class LlmQuestionAnsweringTrainer : IEstimator<LlmQuestionAnswerin
             {
                 LearningRate = _options.LearningRate, WarmupRatio = 0.06, BatchSize = _options.BatchSize, Epochs = _options.MaxEpochs,
                 MaxSteps = _options.MaxSteps, Seed = seed,
+                EvaluateEverySteps = validation == null ? null : _options.EvaluateEverySteps ?? Math.Max(1, (examples.Count + _options.BatchSize - 1) / _options.BatchSize),
+                EarlyStoppingPatience = validation == null ? null : _options.EarlyStoppingPatience, LoadBestAtEnd = validation != null,
             },
         };
-        var qa = Transformers.Tasks.QuestionAnswering.Train(source, tokenizer, examples, taskOptions, _options.Stride);
+        var qa = Transformers.Tasks.QuestionAnswering.Train(source, tokenizer, examples, taskOptions, _options.Stride, validation: validation);
         return LlmQuestionAnsweringTransformer.FromTrained(qa, tokenizer, _options, examples[0]);
+    }
+
+    private List<QaExample> ReadExamples(IDataView data, string rowLabel)
+    {
+        var columns = new[]
+        {
+            SchemaChecks.Require(data.Schema, _options.ContextColumnName, Text), SchemaChecks.Require(data.Schema, _options.QuestionColumnName, Text),
+            SchemaChecks.Require(data.Schema, _options.TrainingAnswerColumnName, Text), SchemaChecks.Require(data.Schema, _options.AnswerIndexColumnName, Int32),
+        };
+        var examples = new List<QaExample>();
+        using var cursor = data.GetRowCursor(columns);
+        var context = RowReaders.Text(cursor, columns[0].Name);
+        var question = RowReaders.Text(cursor, columns[1].Name);
+        var answer = RowReaders.Text(cursor, columns[2].Name);
+        var indexGetter = cursor.GetGetter<int>(columns[3]);
+        while (cursor.MoveNext())
+        {
+            string c = context(), a = answer();
+            int start = 0;
+            indexGetter(ref start);
+            if (start < 0 || start + a.Length > c.Length || string.CompareOrdinal(c, start, a, 0, a.Length) != 0)
+                throw new InvalidDataException($"{rowLabel} {examples.Count}: '{a}' does not occur at character {start} of column '{columns[0].Name}'.");
+            examples.Add(new QaExample(examples.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), question(), c, [new QaAnswer(a, start)]));
+        }
+        return examples;
     }
 }

@@ -65,7 +65,9 @@ public sealed class LlmQuestionAnsweringTransformer : ILlmPersistableTransformer
     private static QaAnswerEngine Engine(TransformerParameters parameters, BottleneckAdapter? adapter, Tokenizer tokenizer, Settings s) =>
         new(parameters, adapter, tokenizer, s.MaxSequenceLength, s.Stride, s.BatchSize, s.TopK);
 
-    /// <summary>The trainer's summary; null after loading.</summary>
+    internal QaAnswerEngine AnswerEngine => _engine;
+
+    /// <summary>The trainer's summary (validation eval_loss per evaluation in its History); null after loading.</summary>
     public TrainingResult? TrainingResult { get; }
 
     /// <inheritdoc/>

@@ -20,6 +20,7 @@ internal sealed class QaAnswerEngine
     private readonly QuestionAnsweringHead _head;
     private readonly QaFeaturizer _featurizer;
     private readonly object _gate = new();
+    private int _forwardPasses;
 
     public QaAnswerEngine(TransformerParameters parameters, BottleneckAdapter? adapter, Tokenizer tokenizer, int maxSequenceLength, int stride, int batchSize, int topK)
     {
@@ -45,6 +46,9 @@ internal sealed class QaAnswerEngine
 
     public int TopK { get; }
 
+    /// <summary>Forward passes run so far (a test hook: batching means one per <see cref="BatchSize"/> windows).</summary>
+    public int ForwardPasses => Volatile.Read(ref _forwardPasses);
+
     /// <summary>The top-K answers (best first) of each (context, question), with their scores (start + end logits).</summary>
     public QaAnswers[] Answer(IReadOnlyList<(string Context, string Question)> inputs)
     {
@@ -66,6 +70,7 @@ internal sealed class QaAnswerEngine
                     chunk[i].AttentionMask.CopyTo(mask, i * t);
                     chunk[i].TypeIds.CopyTo(types, i * t);
                 }
+                Interlocked.Increment(ref _forwardPasses);
                 _head.Forward(_model.Forward(new ModelBatch(chunk.Length, t, ids, mask, Parameters.Config.TypeVocabSize > 0 ? types : null)));
                 var start = _head.StartLogits;
                 var end = _head.EndLogits;

@@ -1,8 +1,9 @@
 // Workout and end-to-end tests of the text-classification trainer: schemas agree; Score is a softmax vector with
 // slot names and PredictedLabel a key with the label's values; PredictionEngine and save/load (full, LoRA merged,
-// bottleneck adapters) match Transform; wrong types fail in both estimator and transformer naming Key<UInt32> /
-// String; missing keys fail by row; the sentiment pipeline MapValueToKey → LlmTextClassification → MapKeyToValue
-// learns synthetic sentiment from scratch and evaluates with MulticlassClassification.Evaluate.
+// bottleneck adapters, feature extraction) match Transform; wrong types fail in both estimator and transformer naming
+// Key<UInt32> / String; missing keys fail by row; the sentiment pipeline MapValueToKey → LlmTextClassification →
+// MapKeyToValue learns synthetic sentiment from scratch and evaluates with MulticlassClassification.Evaluate.
+// Label types and the validation set: LlmTextClassificationLabelTests.
 using LlmMlNet.ML.Classification;
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Tests.Support;
@@ -37,6 +38,7 @@ public class LlmTextClassificationTests
     [InlineData(FineTuningMethod.Lora)]
     [InlineData(FineTuningMethod.Full)]
     [InlineData(FineTuningMethod.Adapter)]
+    [InlineData(FineTuningMethod.FeatureExtraction)]
     public void WorkoutSchemasEngineAndRoundTrip(FineTuningMethod method)
     {
         var ml = new MLContext(1);
@@ -143,19 +145,5 @@ public class LlmTextClassificationTests
         var before = ml.Data.CreateEnumerable<Prediction>(model.Transform(test), false).Select(p => p.PredictedLabel).ToArray();
         var after = ml.Data.CreateEnumerable<Prediction>(loaded.Transform(test), false).Select(p => p.PredictedLabel).ToArray();
         Assert.Equal(before, after);
-    }
-    [Fact]
-    public void FeatureExtractionMethodPredictsButRefusesToSaveWithAClearMessage()
-    {
-        var ml = new MLContext(1);
-        var data = ml.Data.LoadFromEnumerable(Small);
-        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(data).Transform(data);
-        var transformer = ml.MulticlassClassification.Trainers.LlmTextClassification(Tiny(FineTuningMethod.FeatureExtraction)).Fit(keyed);
-        var rows = ml.Data.CreateEnumerable<Raw>(transformer.Transform(keyed), false).ToArray();
-        Assert.All(rows, r => Assert.Equal(1.0, r.Score.Sum(), 4));
-        var engine = ml.Model.CreatePredictionEngine<Review, Raw>(transformer);
-        Assert.Equal(rows[0].PredictedLabel, engine.Predict(Small[0]).PredictedLabel);
-        var error = Assert.Throws<NotSupportedException>(() => Workout.RoundTrip(ml, transformer, keyed));
-        Assert.Contains("FeatureExtraction", error.Message);
     }
 }

@@ -10,7 +10,7 @@ namespace LlmMlNet.ML.Tests.Support;
 
 internal static class Workout
 {
-    /// <summary>Estimator shape, transformer schema and the schema Transform produces list the same columns and types.</summary>
+    /// <summary>Estimator shape, transformer schema and the schema Transform produces list the same columns, types and annotation types.</summary>
     public static void SchemasAgree<T>(IEstimator<T> estimator, T transformer, IDataView data) where T : ITransformer
     {
         var viewSchema = transformer.Transform(data).Schema;
@@ -19,7 +19,11 @@ internal static class Workout
         var visible = SchemaShapes.FromSchema(viewSchema);
         Assert.Equal(visible.Select(c => c.Name), shape.Select(c => c.Name));
         Assert.Equal(visible.Select(SchemaShapes.TypeString), shape.Select(SchemaShapes.TypeString));
+        Assert.Equal(visible.Select(Annotations), shape.Select(Annotations));
     }
+
+    private static string Annotations(SchemaShape.Column column) =>
+        column.Name + ": " + string.Join(", ", column.Annotations.Select(a => a.Name + " " + SchemaShapes.TypeString(a)));
 
     /// <summary>Saves <paramref name="model"/> with PipelinePersistence into a temp file and loads it back.</summary>
     public static ITransformer RoundTrip(MLContext ml, ITransformer model, IDataView data)
