@@ -9,6 +9,8 @@ namespace LlmMlNet.ML.Persistence;
 /// <summary>Checks and loads local model and tokenizer paths.</summary>
 internal static class LocalModelPaths
 {
+    private static readonly string[] OtherWeightFiles = ["pytorch_model.bin", "pytorch_model.bin.index.json", "tf_model.h5", "flax_model.msgpack"];
+
     /// <summary>Loads a tokenizer from a tokenizer.json file or a folder holding tokenizer files.</summary>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="FileNotFoundException">Nothing usable at the path; the message names the expected files.</exception>
@@ -50,8 +52,13 @@ internal static class LocalModelPaths
             throw new FileNotFoundException($"{optionName} '{folder}' has no {CheckpointFolder.ConfigFileName}: expected a Hugging Face checkpoint folder.", config);
         string weights = Path.Combine(folder, CheckpointFolder.WeightsFileName);
         if (!File.Exists(weights) && !File.Exists(Path.Combine(folder, CheckpointFolder.IndexFileName)))
+        {
+            string? other = OtherWeightFiles.FirstOrDefault(f => File.Exists(Path.Combine(folder, f)));
+            string found = other == null ? "" : $" It holds {other}, which is not read (only safetensors is); convert it, e.g. in Python: " +
+                "AutoModel.from_pretrained(dir).save_pretrained(dir, safe_serialization=True).";
             throw new FileNotFoundException(
-                $"{optionName} '{folder}' has no {CheckpointFolder.WeightsFileName} (or {CheckpointFolder.IndexFileName}): expected the model weights in safetensors format.", weights);
+                $"{optionName} '{folder}' has no {CheckpointFolder.WeightsFileName} (or {CheckpointFolder.IndexFileName}): expected the model weights in safetensors format.{found}", weights);
+        }
         return folder;
     }
 }

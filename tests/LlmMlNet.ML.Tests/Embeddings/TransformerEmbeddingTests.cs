@@ -1,6 +1,7 @@
 // Workout of feature extraction on the tiny BERT fixture: schemas agree; batched, padded embeddings equal the
 // model run one unpadded row at a time (mean pooling by hand); L2 normalisation; PredictionEngine, save/load and
-// the IEmbeddingGenerator give the same vectors; wrong types and bad paths fail naming what was expected.
+// the IEmbeddingGenerator give the same vectors; wrong types and bad paths fail naming what was expected; Transform
+// runs ceil(N / BatchSize) forward passes, none until the embedding column is read.
 using LlmMlNet.ML.Embeddings;
 using LlmMlNet.ML.Tests.Support;
 using LlmMlNet.Tokenizers;
@@ -105,6 +106,19 @@ public class TransformerEmbeddingTests
     }
 
     [Fact]
+    public void TransformRunsOneForwardPassPerBatchLazily()
+    {
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 7).Select(i => Rows[i % Rows.Length]).ToArray());
+        var transformer = ml.Transforms.Text.ExtractTransformerFeatures("Features", TestModels.BertTiny, "Text", batchSize: 3).Fit(data);
+        var view = transformer.Transform(data);
+        Assert.Equal(7, view.GetColumn<ReadOnlyMemory<char>>("Text").Count());
+        Assert.Equal(0, transformer.Engine.ForwardPasses);
+        Assert.Equal(7, view.GetColumn<VBuffer<float>>("Features").Count());
+        Assert.Equal(3, transformer.Engine.ForwardPasses); // ceil(7 / 3)
+    }
+
+    [Fact]
     public void BadModelPathsNameTheExpectedFile()
     {
         var ml = new MLContext(1);
@@ -116,6 +130,11 @@ public class TransformerEmbeddingTests
         File.Copy(Path.Combine(TestModels.BertTiny, "config.json"), temp.Sub("config.json"));
         Assert.Contains("model.safetensors", Assert.Throws<FileNotFoundException>(
             () => ml.Transforms.Text.ExtractTransformerFeatures("F", temp.Path, "Text")).Message);
+        File.WriteAllText(temp.Sub("pytorch_model.bin"), "a pickle");
+        var pickle = Assert.Throws<FileNotFoundException>(() => ml.MulticlassClassification.Trainers.LlmTextClassification(temp.Path)).Message;
+        Assert.Contains("no model.safetensors", pickle);
+        Assert.Contains("holds pytorch_model.bin, which is not read", pickle);
+        File.Delete(temp.Sub("pytorch_model.bin"));
         File.Copy(Path.Combine(TestModels.BertTiny, "model.safetensors"), temp.Sub("model.safetensors"));
         Assert.Contains("vocab.txt", Assert.Throws<FileNotFoundException>(
             () => ml.Transforms.Text.ExtractTransformerFeatures("F", temp.Path, "Text")).Message);

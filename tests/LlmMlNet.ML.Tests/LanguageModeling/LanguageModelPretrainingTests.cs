@@ -83,6 +83,22 @@ public class LanguageModelPretrainingTests
     }
 
     [Fact]
+    public void CausalLmWorkoutSchemasEngineAndRoundTrip()
+    {
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(Corpus);
+        var estimator = ml.Transforms.Text.PretrainLanguageModel(Options(2, RepoPaths.Fixture("parity", "gpt2-tiny-random")));
+        var trained = estimator.Fit(data);
+        Assert.Equal(PretrainingObjective.CausalLm, trained.Objective);
+        Workout.SchemasAgree(estimator, trained, data);
+        var perplexities = Perplexities(ml, trained, data);
+        var engine = ml.Model.CreatePredictionEngine<Row, Scored>(trained);
+        Assert.Equal(perplexities[0], engine.Predict(Corpus[0]).Perplexity, 3);
+        Assert.Equal(perplexities[1], engine.Predict(Corpus[1]).Perplexity, 3);
+        Assert.Equal(perplexities, Perplexities(ml, Workout.RoundTrip(ml, trained, data), data));
+    }
+
+    [Fact]
     public void CausalLmFromGpt2CheckpointAndFromScratchPresetLowerPerplexity()
     {
         var ml = new MLContext(1);

@@ -1,6 +1,7 @@
-// Workout of the extractive QA trainer on the tiny BERT fixture and generated SQuAD-shaped data: schemas agree;
-// Answer holds at most top-K distinct spans of the context, best first, with descending Score; PredictionEngine
-// and save/load match Transform; wrong types and misplaced answers fail naming what was expected.
+// Workout of the extractive QA trainer on the tiny BERT fixture and generated SQuAD-shaped data, for every method:
+// schemas agree; Answer holds at most top-K distinct spans of the context, best first, with descending Score;
+// PredictionEngine and save/load match Transform; wrong types and misplaced answers fail naming what was expected;
+// the validation set is evaluated and stops training early; Transform batches windows into forward passes lazily.
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.QuestionAnswering;
 using LlmMlNet.ML.Tests.Support;
@@ -31,6 +32,8 @@ public class LlmQuestionAnsweringTests
     [Theory]
     [InlineData(FineTuningMethod.Lora)]
     [InlineData(FineTuningMethod.Full)]
+    [InlineData(FineTuningMethod.Adapter)]
+    [InlineData(FineTuningMethod.FeatureExtraction)]
     public void WorkoutSchemasTopKEngineAndRoundTrip(FineTuningMethod method)
     {
         var ml = new MLContext(1);
@@ -80,8 +83,10 @@ public class LlmQuestionAnsweringTests
 
         var misplaced = rows.Take(1).Select(r => new QaRow { Context = r.Context, Question = r.Question, TrainingAnswer = r.TrainingAnswer, AnswerIndex = r.AnswerIndex + 1 });
         Assert.Contains("Row 0", Assert.Throws<InvalidDataException>(() => estimator.Fit(ml.Data.LoadFromEnumerable(misplaced))).Message);
-        Assert.Throws<ArgumentException>(() => ml.MulticlassClassification.Trainers.LlmQuestionAnswering(
-            new LlmQuestionAnsweringOptions { ModelPath = TestModels.BertTiny, Method = FineTuningMethod.FeatureExtraction }));
+        var options = Tiny(FineTuningMethod.Lora);
+        options.ValidationSet = ml.Data.LoadFromEnumerable(misplaced);
+        Assert.Contains("Validation row 0", Assert.Throws<InvalidDataException>(
+            () => ml.MulticlassClassification.Trainers.LlmQuestionAnswering(options).Fit(ml.Data.LoadFromEnumerable(rows))).Message);
     }
 
     public class BatchedNumeric { public float Context; public string Question = ""; }
@@ -102,5 +107,42 @@ public class LlmQuestionAnsweringTests
         double trained = HitRate(ml.MulticlassClassification.Trainers.LlmQuestionAnswering(Options(150)).Fit(data));
         double barely = HitRate(ml.MulticlassClassification.Trainers.LlmQuestionAnswering(Options(1)).Fit(data));
         Assert.True(trained > barely + 0.2, $"gold answer in the top 3 for {trained:P0} of training rows after 150 steps, {barely:P0} after 1");
+    }
+
+    [Fact]
+    public void ValidationSetIsEvaluatedAndStopsTrainingEarly()
+    {
+        var ml = new MLContext(1);
+        var rows = Rows(6);
+        // The same questions answered by the context's first word: learning the training answers makes the validation loss worse.
+        var wrong = rows.Select(r => new QaRow { Context = r.Context, Question = r.Question, TrainingAnswer = r.Context.Split(' ')[0], AnswerIndex = 0 })
+            .Where((r, i) => r.TrainingAnswer != rows[i].TrainingAnswer).ToArray();
+        var options = Tiny(FineTuningMethod.Full);
+        (options.MaxSteps, options.MaxEpochs, options.ValidationSet, options.EvaluateEverySteps, options.EarlyStoppingPatience) =
+            (null, 30, ml.Data.LoadFromEnumerable(wrong), 1, 2);
+        var result = ml.MulticlassClassification.Trainers.LlmQuestionAnswering(options).Fit(ml.Data.LoadFromEnumerable(rows)).TrainingResult!;
+        var losses = result.History.Where(h => h.Evaluation != null).Select(h => h.Evaluation!["eval_loss"]).ToList();
+        Assert.Equal(result.GlobalStep, losses.Count);
+        Assert.True(result.StoppedEarly, $"no early stop after {result.GlobalStep} of {result.TotalSteps} steps; eval_loss {string.Join(", ", losses)}");
+        Assert.Equal(losses.Min(), result.BestMetric!.Value, 6);
+        Assert.True(losses[^1] > result.BestMetric, "the last evaluation is the best: nothing to keep");
+    }
+
+    [Fact]
+    public void TransformRunsOneForwardPassPerBatchOfWindowsLazily()
+    {
+        var ml = new MLContext(1);
+        var options = Tiny(FineTuningMethod.Lora);
+        (options.BatchSize, options.MaxSteps) = (4, 1);
+        var transformer = ml.MulticlassClassification.Trainers.LlmQuestionAnswering(options).Fit(ml.Data.LoadFromEnumerable(Rows(2)));
+        // Contexts far shorter than a window: one window per row.
+        var rows = Enumerable.Range(0, 9).Select(i => new QaInput { Context = $"the cat sat on mat {i} today", Question = "where did the cat sit" }).ToArray();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        int before = transformer.AnswerEngine.ForwardPasses;
+        var view = transformer.Transform(data);
+        Assert.Equal(rows.Length, view.GetColumn<ReadOnlyMemory<char>>("Context").Count());
+        Assert.Equal(before, transformer.AnswerEngine.ForwardPasses);
+        Assert.Equal(rows.Length, view.GetColumn<VBuffer<ReadOnlyMemory<char>>>("Answer").Count());
+        Assert.Equal(before + 3, transformer.AnswerEngine.ForwardPasses); // ceil(9 / 4)
     }
 }
