@@ -1,6 +1,7 @@
 // The options of the text-classification trainer, in the shape Microsoft.ML.TorchSharp users know (column names,
 // batch size, epochs, validation set) plus what they asked for: a local model path, the fine-tuning method with
 // LoRA / adapter sizes, the learning rate and the maximum sequence length. Plain settings with documented defaults.
+using LlmMlNet.ML.Embeddings;
 using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Tasks;
 using Microsoft.ML;
@@ -73,6 +74,9 @@ public sealed class LlmTextClassificationOptions
 
     /// <summary>Bottleneck width (method Adapter). Default 64.</summary>
     public int AdapterSize = Defaults.AdapterSize;
+
+    /// <summary>How token states are pooled for the softmax regression (method FeatureExtraction). Default <see cref="EmbeddingPooling.Cls"/>.</summary>
+    public EmbeddingPooling FeatureExtractionPooling = EmbeddingPooling.Cls;
 
     /// <summary>The label column (Key&lt;UInt32&gt;). Default "Label".</summary>
     public string LabelColumnName = Defaults.LabelColumnName;

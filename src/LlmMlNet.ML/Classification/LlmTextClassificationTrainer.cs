@@ -1,6 +1,7 @@
 // The text-classification trainer estimator: Fit reads (text, optional pair, Key<UInt32> label) rows and fine-tunes
 // a transformer through the Tasks API's TextClassifier (full, LoRA, bottleneck adapters or feature extraction);
 // its transformer predicts softmax probabilities and a Key PredictedLabel. Schema checks here; inference elsewhere.
+using LlmMlNet.ML.Embeddings;
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Persistence;
 using LlmMlNet.Transformers.Adapters;
@@ -104,6 +105,7 @@ public sealed class LlmTextClassificationTrainer : IEstimator<LlmTextClassificat
             Lora = new LoraOptions { Rank = _options.LoraRank, Alpha = _options.LoraAlpha, Seed = seed },
             Bottleneck = new BottleneckOptions { BottleneckSize = _options.AdapterSize, Seed = seed },
             MaxLength = _options.MaxSequenceLength,
+            Pooling = _options.FeatureExtractionPooling.ToMode(),
             Trainer = new TrainerOptions
             {
                 LearningRate = _options.LearningRate, WarmupRatio = 0.06, BatchSize = _options.BatchSize, Epochs = _options.MaxEpochs,

@@ -146,4 +146,24 @@ public class LlmTextClassificationTests
         var after = ml.Data.CreateEnumerable<Prediction>(loaded.Transform(test), false).Select(p => p.PredictedLabel).ToArray();
         Assert.Equal(before, after);
     }
+
+    public class Pair { public string Sentence1 = ""; public string Sentence2 = ""; public string Label = ""; }
+
+    [Theory]
+    [InlineData(LlmMlNet.ML.Embeddings.EmbeddingPooling.Mean)]
+    [InlineData(LlmMlNet.ML.Embeddings.EmbeddingPooling.Pooler)]
+    public void FeatureExtractionWithPairsAndOtherPoolingsRoundTrips(LlmMlNet.ML.Embeddings.EmbeddingPooling pooling)
+    {
+        var ml = new MLContext(1);
+        var pairs = Small.Select((r, i) => new Pair { Sentence1 = r.Sentence1, Sentence2 = Small[(i + 1) % Small.Length].Sentence1, Label = r.Label }).ToArray();
+        var data = ml.Data.LoadFromEnumerable(pairs);
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(data).Transform(data);
+        var options = Tiny(FineTuningMethod.FeatureExtraction);
+        (options.Sentence2ColumnName, options.FeatureExtractionPooling) = ("Sentence2", pooling);
+        var transformer = ml.MulticlassClassification.Trainers.LlmTextClassification(options).Fit(keyed);
+        var rows = ml.Data.CreateEnumerable<Raw>(transformer.Transform(keyed), false).ToArray();
+        Assert.True(rows.Select(r => r.Score[0]).Distinct().Count() > 1, "the second sentence or the pooling is ignored: every row scores alike");
+        var again = ml.Data.CreateEnumerable<Raw>(Workout.RoundTrip(ml, transformer, keyed).Transform(keyed), false).ToArray();
+        Assert.Equal(rows.Select(r => r.Score), again.Select(r => r.Score));
+    }
 }
