@@ -94,10 +94,14 @@ internal sealed class LabelKeyValues
         return builder.ToAnnotations();
     }
 
-    /// <summary>The KeyValues annotation shape a PredictedLabel gets from a label shape: the label's own, else Vector&lt;String&gt;.</summary>
+    /// <summary>
+    /// The KeyValues annotation shape a PredictedLabel gets from a label shape, matching <see cref="FromLabel"/>: the label's own,
+    /// else (none, or an item type kept as text) Vector&lt;String&gt;.
+    /// </summary>
     public static SchemaShape ShapeFor(SchemaShape.Column label)
     {
-        if (label.Annotations != null && SchemaShapes.TryFindColumn(label.Annotations, AnnotationHelpers.KeyValues, out var keyValues))
+        if (label.Annotations != null && SchemaShapes.TryFindColumn(label.Annotations, AnnotationHelpers.KeyValues, out var keyValues)
+            && keyValues.ItemType is PrimitiveDataViewType item && IsRecordable(item))
             return new SchemaShape([keyValues]);
         return new SchemaShape([SchemaShapes.Column(AnnotationHelpers.KeyValues, SchemaShape.Column.VectorKind.Vector, TextDataViewType.Instance)]);
     }

@@ -14,6 +14,9 @@ public enum FineTuningMethod
     /// <summary>The base model is frozen; Houlsby bottleneck adapters and the head train.</summary>
     Adapter,
 
-    /// <summary>The base model is frozen and run once per example in eval mode; a softmax regression trains on its pooled embeddings.</summary>
+    /// <summary>
+    /// The base model is frozen. Classification runs it once per example in eval mode and trains a softmax regression on its pooled
+    /// embeddings; extractive QA trains only the span head on its token states.
+    /// </summary>
     FeatureExtraction,
 }

@@ -1,6 +1,7 @@
 // The text classifier's label handling, validation set and batching: string, integer and Boolean labels (binary and
 // multiclass) come back from MapKeyToValue("PredictedLabel") in their own type, through Transform, PredictionEngine
-// and a save/load round trip, in the estimator's schema as in the transformer's (the linear head too); the
+// and a save/load round trip, in the estimator's schema as in the transformer's (the linear head too), and a key
+// label without KeyValues gets the key numbers as text; the
 // validation set is evaluated, stops training early and the best evaluated model is the one fitted; Transform over
 // N rows runs ceil(N / BatchSize) forward passes and none until a computed column is read.
 using LlmMlNet.ML.Classification;
@@ -82,6 +83,22 @@ public class LlmTextClassificationLabelTests
         var loadedEngine = ml.Model.CreatePredictionEngine<Row<T>, Predicted<T>>(loaded);
         Assert.Equal(predicted.Select(p => p.PredictedLabel), rows.Select(r => loadedEngine.Predict(r).PredictedLabel));
         Assert.Equal(distinct.Length, ml.MulticlassClassification.Evaluate(model.Transform(data)).ConfusionMatrix.NumberOfClasses);
+    }
+
+    public class KeyOnly { public string Sentence1 = ""; [KeyType(3)] public uint Label; }
+
+    [Fact]
+    public void LabelWithoutKeyValuesGetsTheKeyNumbersAsText()
+    {
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(Texts.Select((t, i) => new KeyOnly { Sentence1 = t, Label = (uint)(i % 3) + 1 }).ToArray());
+        var estimator = ml.MulticlassClassification.Trainers.LlmTextClassification(Tiny(FineTuningMethod.FeatureExtraction));
+        var transformer = estimator.Fit(data);
+        Workout.SchemasAgree(estimator, transformer, data);
+        Assert.Equal(new[] { "1", "2", "3" }, transformer.Classes);
+        VBuffer<ReadOnlyMemory<char>> values = default;
+        transformer.GetOutputSchema(data.Schema)["PredictedLabel"].GetKeyValues(ref values);
+        Assert.Equal(new[] { "1", "2", "3" }, values.DenseValues().Select(v => v.ToString()));
     }
 
     public class Point { [VectorType(2)] public float[] Features = []; public int Label; }
