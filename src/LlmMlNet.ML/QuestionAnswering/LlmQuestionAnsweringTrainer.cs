@@ -1,6 +1,7 @@
 // The extractive QA trainer estimator: Fit reads (Context, Question, TrainingAnswer, AnswerIndex) rows and fine-tunes
-// through the Tasks API's QuestionAnswering (windows with stride; full, LoRA, adapters or a frozen body; an optional validation set); its transformer answers
-// with the top-K spans. Schema checks and data reading here; inference in QaAnswerEngine.
+// through the Tasks API's QuestionAnswering (windows with stride; full, LoRA, adapters or a frozen body; an optional
+// validation set); its transformer answers with the top-K spans. Schema checks and data reading here; inference in
+// QaAnswerEngine.
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Persistence;
 using LlmMlNet.Transformers.Adapters;
