@@ -63,6 +63,7 @@ public static class PretrainCommand
                 if (!Directory.Exists(modelDir)) throw new UsageException($"Model folder not found: {modelDir}");
                 tok = Tokenizer.Load(parse.GetValue(tokenizer) ?? modelDir);
                 parameters = Pretraining.FromCheckpoint(modelDir, out var report, seedValue);
+                ModelInputs.RequireFits(tok, parse.GetValue(tokenizer) ?? modelDir, parameters.Config.VocabSize, modelDir);
                 Console.Out.WriteLine($"pretrain: loaded {modelDir} ({report})");
             }
             else
@@ -93,6 +94,7 @@ public static class PretrainCommand
                     OutputDirectory = checkpoints,
                     CheckpointEverySteps = parse.GetValue(saveEvery) ?? 100,
                     CheckpointLimit = 2,
+                    CheckpointOnCancel = true,
                 },
             };
             var reader = new TextCorpusReader(corpusFiles, parse.GetValue(skipBadRows));
