@@ -27,10 +27,10 @@ public static class EvaluateCommand
             int count, skipped;
             if (manifest.Task == TaskModelManifest.QuestionAnswering)
             {
-                var (examples, version, skip) = DataInputs.Squad(path, parse.GetValue(skipBadRows));
+                var file = DataInputs.Squad(path, parse.GetValue(skipBadRows));
                 var qa = QuestionAnswering.Load(dir);
-                var m = DataInputs.Guard(path, () => qa.Evaluate(examples, version, null, token));
-                (count, skipped) = (m.Count, skip);
+                var m = DataInputs.Guard(path, () => TrainingDisplay.RunCounted("evaluate", file.Examples.Count, progress => qa.Evaluate(file.Examples, file.Version, null, token, progress)));
+                (count, skipped) = (m.Count, file.Skipped);
                 fields.Add(new("exact_match", Math.Round(m.ExactMatch, 4)));
                 fields.Add(new("f1", Math.Round(m.F1, 4)));
             }
@@ -39,7 +39,7 @@ public static class EvaluateCommand
                 var file = DataInputs.Classification(path, parse.GetValue(skipBadRows));
                 var classifier = TextClassifier.Load(dir);
                 DataInputs.RequireKnownLabels(file, classifier.Labels, $"the labels the model was trained on");
-                var m = DataInputs.Guard(path, () => classifier.Evaluate(file.Examples, token));
+                var m = DataInputs.Guard(path, () => TrainingDisplay.RunCounted("evaluate", file.Count, progress => classifier.Evaluate(file.Examples, token, progress)));
                 (count, skipped) = (m.Count, file.Skipped);
                 fields.Add(new("accuracy", Math.Round(m.Accuracy, 6)));
                 fields.Add(new("macro_f1", Math.Round(m.MacroF1, 6)));

@@ -2,6 +2,7 @@
 // text then being the context) or on a file, writing JSONL predictions. Argument handling and display only.
 using System.CommandLine;
 using System.Text.Json;
+using LlmMlNet.Cli.Display;
 using LlmMlNet.Cli.Models;
 using LlmMlNet.Cli.Running;
 using LlmMlNet.Transformers.Data;
@@ -50,20 +51,26 @@ public static class PredictCommand
                 return ExitCodes.Success;
             }
             var (inPath, outPath) = (parse.GetValue(input)!, parse.GetValue(output)!);
-            int written = 0;
+            int written;
             if (isQa)
             {
-                var (examples, version, _) = DataInputs.Squad(inPath, parse.GetValue(skipBadRows), requireAnswers: false);
+                var file = DataInputs.Squad(inPath, parse.GetValue(skipBadRows), requireAnswers: false);
                 var qa = QuestionAnswering.Load(dir);
                 // "No answer" is a possible prediction only for SQuAD v2.0 files (some question marked is_impossible), as in evaluate.
-                var decoding = new QaDecodingOptions { AllowNoAnswer = version == SquadVersion.V2_0 };
-                DataInputs.Guard(inPath, () => DataFiles.WriteAtomically(outPath, (TextWriter w) =>
+                var decoding = new QaDecodingOptions { AllowNoAnswer = file.Version == SquadVersion.V2_0 };
+                written = DataInputs.Guard(inPath, () => TrainingDisplay.RunCounted("predict", file.Examples.Count, progress =>
                 {
-                    foreach (var a in qa.PredictEach(examples, decoding, token))
+                    int n = 0;
+                    DataFiles.WriteAtomically(outPath, (TextWriter w) =>
                     {
-                        w.WriteLine(JsonSerializer.Serialize(new { id = a.ExampleId, answer = a.Text, start = a.Start, score = a.Score }));
-                        written++;
-                    }
+                        foreach (var a in qa.PredictEach(file.Examples, decoding, token))
+                        {
+                            w.WriteLine(JsonSerializer.Serialize(new { id = a.ExampleId, answer = a.Text, start = a.Start, score = a.Score }));
+                            if (++n % 64 == 0) progress.Report(n);
+                        }
+                    });
+                    progress.Report(n);
+                    return n;
                 }));
             }
             else
@@ -71,14 +78,19 @@ public static class PredictCommand
                 var file = DataInputs.Classification(inPath, parse.GetValue(skipBadRows), requireLabels: false);
                 var classifier = TextClassifier.Load(dir);
                 // Streamed in chunks: a file of any size is predicted in bounded memory.
-                DataFiles.WriteAtomically(outPath, (TextWriter w) =>
+                written = TrainingDisplay.RunCounted("predict", file.Count, progress =>
                 {
-                    foreach (var chunk in file.Examples.Chunk(256))
+                    int n = 0;
+                    DataFiles.WriteAtomically(outPath, (TextWriter w) =>
                     {
-                        var probabilities = classifier.PredictProbabilities(chunk.Select(e => (e.Text, e.TextPair)).ToList(), token);
-                        for (int i = 0; i < chunk.Length; i++) w.WriteLine(JsonSerializer.Serialize(Row(classifier.Labels, probabilities[i], chunk[i].LineNumber)));
-                        written += chunk.Length;
-                    }
+                        foreach (var chunk in file.Examples.Chunk(256))
+                        {
+                            var probabilities = classifier.PredictProbabilities(chunk.Select(e => (e.Text, e.TextPair)).ToList(), token);
+                            for (int i = 0; i < chunk.Length; i++) w.WriteLine(JsonSerializer.Serialize(Row(classifier.Labels, probabilities[i], chunk[i].LineNumber)));
+                            progress.Report(n += chunk.Length);
+                        }
+                    });
+                    return n;
                 });
             }
             Console.Error.WriteLine($"predict: {written} prediction(s) → {outPath}");

@@ -33,7 +33,9 @@ internal static class DataInputs
             if (example.Label is { } label) labels.Add(label);
         }
         if (count == 0) throw new DataFormatException(path, null, null, reader.SkippedRowCount > 0 ? $"every row is malformed ({reader.SkippedRowCount} skipped)." : "no examples.");
-        return new ClassificationFile(path, reader, count, reader.SkippedRowCount, labels.Count == 0 ? null : LabelMap.FromLabels(labels));
+        // The count travels with the reader, so training plans its epochs and progress without parsing the file once more.
+        return new ClassificationFile(path, new CountedSequence<TextClassificationExample>(reader, count), count, reader.SkippedRowCount,
+            labels.Count == 0 ? null : LabelMap.FromLabels(labels));
     }
 
     /// <summary>Stops (exit 2, naming file and line) at the first example whose label <paramref name="labels"/> does not hold.</summary>
@@ -70,20 +72,28 @@ internal static class DataInputs
         return 0;
     });
 
-    /// <summary>Reads a SQuAD file once; returns the examples, the version to score them by and how many records were skipped.</summary>
+    /// <summary>
+    /// Checks a SQuAD file in one streamed pass and returns its reader (re-read from disk by later passes), the question
+    /// count, the version to score by and how many records were skipped.
+    /// </summary>
     /// <exception cref="UsageException">The file is missing or not .json.</exception>
-    /// <exception cref="DataFormatException">A malformed record (unless <paramref name="skipBadRows"/>).</exception>
-    public static (IReadOnlyList<QaExample> Examples, SquadVersion Version, int Skipped) Squad(string path, bool skipBadRows, bool requireAnswers = true)
+    /// <exception cref="DataFormatException">A malformed record (unless <paramref name="skipBadRows"/>), or no questions.</exception>
+    public static SquadFile Squad(string path, bool skipBadRows, bool requireAnswers = true)
     {
         Require(path);
         if (TaskOf(path) != "qa") throw new UsageException($"{path}: question answering reads SQuAD .json files.");
         var reader = new SquadReader(path, new SquadReaderOptions { SkipBadRows = skipBadRows, RequireAnswers = requireAnswers });
-        var examples = reader.ToList();
-        if (examples.Count == 0) throw new DataFormatException(path, null, null, "no questions.");
+        int count = 0;
+        bool anyImpossible = false;
+        foreach (var example in reader)
+        {
+            count++;
+            anyImpossible |= example.IsImpossible;
+        }
+        if (count == 0) throw new DataFormatException(path, null, null, "no questions.");
         // Scored and decoded as v2.0 (empty answers allowed) only when some question is unanswerable: a "v2.0" file without
         // such questions is v1.1 data, and allowing "no answer" would only add a way to be wrong.
-        var version = examples.Any(e => e.IsImpossible) ? SquadVersion.V2_0 : SquadVersion.V1_1;
-        return (examples, version, reader.SkippedRecordCount);
+        return new SquadFile(path, new CountedSequence<QaExample>(reader, count), anyImpossible ? SquadVersion.V2_0 : SquadVersion.V1_1, reader.SkippedRecordCount);
     }
 
     private static void Require(string path)
@@ -99,3 +109,10 @@ internal static class DataInputs
 /// <param name="Skipped">Malformed rows skipped.</param>
 /// <param name="Labels">The labels present, ordered as the library orders them; null when the file has none.</param>
 internal sealed record ClassificationFile(string Path, IEnumerable<TextClassificationExample> Examples, int Count, int Skipped, LabelMap? Labels);
+
+/// <summary>A checked SQuAD file: the streaming reader (with its question count) and what the checking pass saw.</summary>
+/// <param name="Path">The file.</param>
+/// <param name="Examples">The questions, re-read from disk on each enumeration.</param>
+/// <param name="Version">v2.0 when some question is unanswerable, else v1.1.</param>
+/// <param name="Skipped">Malformed records skipped.</param>
+internal sealed record SquadFile(string Path, CountedSequence<QaExample> Examples, SquadVersion Version, int Skipped);

@@ -81,7 +81,7 @@ internal static class FineTuning
         var metrics = new List<KeyValuePair<string, double>>();
         if (valid is not null)
         {
-            var m = DataInputs.Guard(valid.Path, () => classifier.Evaluate(valid.Examples, token));
+            var m = DataInputs.Guard(valid.Path, () => TrainingDisplay.RunCounted("validation", valid.Count, progress => classifier.Evaluate(valid.Examples, token, progress)));
             metrics.Add(new("accuracy", m.Accuracy));
             metrics.Add(new("macro_f1", m.MacroF1));
             if (m.Auc is { } auc) metrics.Add(new("auc", auc));
@@ -108,16 +108,16 @@ internal static class FineTuning
     {
         if (options.Method == FineTuningMethod.FeatureExtraction)
             throw new UsageException("--task qa needs token states: use --method full, lora or adapter.");
-        var (train, _, skipped) = DataInputs.Squad(request.TrainPath, request.SkipBadRows);
-        var valid = request.ValidPath is null ? default : DataInputs.Squad(request.ValidPath, request.SkipBadRows);
+        var train = DataInputs.Squad(request.TrainPath, request.SkipBadRows);
+        var valid = request.ValidPath is null ? null : DataInputs.Squad(request.ValidPath, request.SkipBadRows);
         var clock = Stopwatch.StartNew();
         var qa = DataInputs.Guard(request.TrainPath, () => TrainingDisplay.Run(request.Title,
-            progress => QuestionAnswering.Train(request.Model.Source, request.Model.Tokenizer, train, options, request.MaxLength / 4, progress, token, resumeFrom)));
+            progress => QuestionAnswering.Train(request.Model.Source, request.Model.Tokenizer, train.Examples, options, request.MaxLength / 4, progress, token, resumeFrom)));
         clock.Stop();
         var metrics = new List<KeyValuePair<string, double>>();
-        if (valid.Examples is not null)
+        if (valid is not null)
         {
-            var m = DataInputs.Guard(request.ValidPath!, () => qa.Evaluate(valid.Examples, valid.Version, null, token));
+            var m = DataInputs.Guard(valid.Path, () => TrainingDisplay.RunCounted("validation", valid.Examples.Count, progress => qa.Evaluate(valid.Examples, valid.Version, null, token, progress)));
             metrics.Add(new("exact_match", m.ExactMatch));
             metrics.Add(new("f1", m.F1));
         }
@@ -131,7 +131,7 @@ internal static class FineTuning
             note = SavedNote(request.Method, "QA head");
         }
         return new FineTuneOutcome(qa.TrainingResult, clock.Elapsed, qa.TrainingResult?.TokensPerSecond, layout.TrainableLength + adapter,
-            layout.TotalLength + adapter, metrics, curve, skipped, note);
+            layout.TotalLength + adapter, metrics, curve, train.Skipped, note);
     }
 
     private static string SavedNote(string method, string head) => method switch

@@ -88,6 +88,11 @@ public sealed class QuestionAnswering
     public IEnumerable<QaPrediction> PredictEach(IEnumerable<QaExample> examples, QaDecodingOptions? decoding = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(examples);
+        return AnswerEach(examples, decoding, cancellationToken).Select(a => a.Prediction);
+    }
+
+    private IEnumerable<(QaExample Example, QaPrediction Prediction)> AnswerEach(IEnumerable<QaExample> examples, QaDecodingOptions? decoding, CancellationToken cancellationToken)
+    {
         int batch = Options.Trainer.BatchSize;
         var pending = new List<QaExample>();
         var windows = new List<QaFeature>();
@@ -104,7 +109,7 @@ public sealed class QuestionAnswering
             foreach (var p in Score(pending, windows, decoding, cancellationToken)) yield return p;
     }
 
-    private List<QaPrediction> Score(List<QaExample> examples, List<QaFeature> features, QaDecodingOptions? decoding, CancellationToken cancellationToken)
+    private List<(QaExample, QaPrediction)> Score(List<QaExample> examples, List<QaFeature> features, QaDecodingOptions? decoding, CancellationToken cancellationToken)
     {
         var scored = new List<(QaFeature Feature, float[] Start, float[] End)>(features.Count);
         foreach (var chunk in features.Chunk(Options.Trainer.BatchSize))
@@ -116,18 +121,28 @@ public sealed class QuestionAnswering
             for (int i = 0; i < chunk.Length; i++) scored.Add((chunk[i], start[(i * t)..((i + 1) * t)], end[(i * t)..((i + 1) * t)]));
         }
         var byExample = scored.ToLookup(p => p.Feature.ExampleIndex);
-        return examples.Select((e, i) => QaPostprocessor.Decode(e, byExample[i].ToList(), decoding)).ToList();
+        return examples.Select((e, i) => (e, QaPostprocessor.Decode(e, byExample[i].ToList(), decoding))).ToList();
     }
 
-    /// <summary>Exact match and F1 (SQuAD normalization) of the predictions against the gold answers.</summary>
-    public QaMetrics Evaluate(IReadOnlyList<QaExample> examples, SquadVersion version = SquadVersion.V1_1, QaDecodingOptions? decoding = null,
-        CancellationToken cancellationToken = default)
+    /// <summary>Exact match and F1 (SQuAD normalization) of the predictions against the gold answers (the best over several golds).</summary>
+    /// <param name="examples">Questions with their gold answers, streamed (enumerated once).</param>
+    /// <param name="version">v1.1, or v2.0 (no-answer predictions allowed and scored).</param>
+    /// <param name="decoding">Decoding settings; null allows no-answer exactly for v2.0.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    /// <param name="progress">Receives the number of questions answered so far; or null.</param>
+    public QaMetrics Evaluate(IEnumerable<QaExample> examples, SquadVersion version = SquadVersion.V1_1, QaDecodingOptions? decoding = null,
+        CancellationToken cancellationToken = default, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
         decoding ??= new QaDecodingOptions { AllowNoAnswer = version == SquadVersion.V2_0 };
-        var predictions = Predict(examples, decoding, cancellationToken);
         var evaluator = new QaEvaluator(version);
-        for (int i = 0; i < examples.Count; i++) evaluator.Add(examples[i], predictions[i].Text);
+        int done = 0;
+        foreach (var (example, prediction) in AnswerEach(examples, decoding, cancellationToken))
+        {
+            evaluator.Add(example, prediction.Text);
+            if (++done % 64 == 0) progress?.Report(done);
+        }
+        progress?.Report(done);
         return evaluator.Compute();
     }
 

@@ -65,7 +65,7 @@ public sealed class TextClassifier
     /// <param name="options">Method, lengths and trainer settings; null uses the defaults (full fine-tuning).</param>
     /// <param name="labels">Label names; null collects them from <paramref name="train"/> (sorted ordinally).</param>
     /// <param name="validation">Examples for the trainer's evaluation every <c>EvaluateEverySteps</c> (metrics eval_loss, accuracy, macro_f1, log_loss).</param>
-    /// <param name="progress">Trainer progress (not reported by feature extraction, which trains in one pass).</param>
+    /// <param name="progress">Trainer progress; feature extraction reports its embedding pass (loss NaN), batch by batch.</param>
     /// <param name="cancellationToken">Cancels training.</param>
     /// <param name="resumeFrom">
     /// A trainer checkpoint (under <c>Trainer.OutputDirectory</c>) of an earlier run with the same source, data and options: training
@@ -86,13 +86,13 @@ public sealed class TextClassifier
         var config = source.Config with { Labels = labels.Labels.ToArray() };
         int maxLength = Math.Min(o.MaxLength, config.MaxPositions - config.PositionOffset);
         var featurizer = new ClassificationFeaturizer(tokenizer, labels, maxLength);
-        var inputs = train.Select(featurizer.Featurize);
+        var inputs = CountedSequence<ClassificationInput>.Map(train, featurizer.Featurize);
 
         if (o.Method == FineTuningMethod.FeatureExtraction)
         {
             var task = TaskModel.Build(source, config, KeyGroup.Classification, o.Pooling == PoolingMode.Pooler, o, o.Trainer.BatchSize, maxLength);
             var extractor = new FeatureExtractor(task, o.Pooling, o.NormalizeEmbeddings);
-            var (embeddings, gold) = extractor.Embed(inputs, featurizer, o.Trainer.BatchSize, cancellationToken);
+            var (embeddings, gold) = extractor.Embed(inputs, featurizer, o.Trainer.BatchSize, progress, cancellationToken);
             var head = new SoftmaxRegression(config.HiddenSize, labels.Count);
             var losses = head.Train(embeddings, gold, o.FeatureHead, cancellationToken);
             return new TextClassifier(o, featurizer, null, extractor, head, null, losses);
@@ -124,13 +124,21 @@ public sealed class TextClassifier
     }
 
     /// <summary>Accuracy, macro-F1, AUC (binary) and log-loss on labeled examples.</summary>
+    /// <param name="examples">Labeled examples, streamed.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    /// <param name="progress">Receives the number of examples scored so far, after each batch; or null.</param>
     /// <exception cref="ArgumentException">An example's label is unknown (naming its line).</exception>
-    public ClassificationMetrics Evaluate(IEnumerable<TextClassificationExample> examples, CancellationToken cancellationToken = default)
+    public ClassificationMetrics Evaluate(IEnumerable<TextClassificationExample> examples, CancellationToken cancellationToken = default, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
         var evaluator = new ClassificationEvaluator(Labels.Count);
+        int done = 0;
         foreach (var (p, gold) in Probabilities(examples.Select(_featurizer.Featurize), cancellationToken))
+        {
             evaluator.Add(p, gold);
+            if (++done % _batchSize == 0) progress?.Report(done);
+        }
+        progress?.Report(done);
         return evaluator.Compute();
     }
 
