@@ -68,6 +68,7 @@ public sealed class QuestionAnswering
         var task = TaskModel.Build(source, config, KeyGroup.QuestionAnswering, needPooler: false, o, o.Trainer.BatchSize, maxLength);
         var objective = new QaObjective(task);
         var result = new Trainer(o.Trainer).Train(objective, featurizer.Featurize(train), new QaCollator(), null, resumeFrom, progress, cancellationToken);
+        task.SyncValues();
         return new QuestionAnswering(o, featurizer, objective, result);
     }
 
@@ -157,6 +158,7 @@ public sealed class QuestionAnswering
         {
             Stride = _featurizer.Options.Stride,
         };
+        _objective.Task.SyncValues();
         bool hasAdapter = Lora is not null || Adapter is not null;
         TaskModelFiles.Save(directory, Parameters, _featurizer.Tokenizer, manifest, hasAdapter ? folder => SaveAdapter(folder, baseModelNameOrPath) : null);
     }
@@ -186,6 +188,7 @@ public sealed class QuestionAnswering
     /// <exception cref="InvalidOperationException">Full fine-tuning has no adapter (save <see cref="Parameters"/>).</exception>
     public IReadOnlyList<string> SaveAdapter(string directory, string? baseModelNameOrPath = null)
     {
+        _objective.Task.SyncValues();
         if (Lora is { } lora)
             return PeftLoraFormat.Save(lora, directory, baseModelNameOrPath, "QUESTION_ANS", HeadTensors.Of(Parameters, KeyGroup.QuestionAnswering));
         if (Adapter is { } adapter) return BottleneckAdapterFormat.Save(adapter, directory);

@@ -103,6 +103,12 @@ internal sealed class TaskModel
         Model.State.Seed = context.Seed;
     }
 
+    /// <summary>
+    /// Copies the trainer's latest values into the model's and the adapter's own sets (LoRA, adapters: the mirror is one
+    /// optimizer step ahead of them until the next forward), so what is read or saved from those sets is current.
+    /// </summary>
+    public void SyncValues() => _mirror?.PushValues();
+
     /// <summary>Eval mode with current values (after training, for inference).</summary>
     public void BeginInference() => BeginForward(Training.ForwardContext.Evaluation(Model.State.Seed));
 

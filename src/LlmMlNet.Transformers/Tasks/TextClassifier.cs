@@ -103,6 +103,7 @@ public sealed class TextClassifier
         var classifier = new TextClassifier(o, featurizer, objective, null, null, null, null);
         TrainingEvaluator? evaluate = validation is null ? null : token => MetricsTable(classifier.Evaluate(validation, token));
         var result = new Trainer(o.Trainer).Train(objective, inputs, featurizer, evaluate, resumeFrom, progress, cancellationToken);
+        model.SyncValues();
         return new TextClassifier(o, featurizer, objective, null, null, result, null);
     }
 
@@ -149,6 +150,7 @@ public sealed class TextClassifier
     /// <exception cref="InvalidOperationException">The method has no adapter (full fine-tuning: save <see cref="Parameters"/>; feature extraction).</exception>
     public IReadOnlyList<string> SaveAdapter(string directory, string? baseModelNameOrPath = null)
     {
+        _objective?.Task.SyncValues();
         if (Lora is { } lora)
             return PeftLoraFormat.Save(lora, directory, baseModelNameOrPath, "SEQ_CLS", HeadTensors.Of(Parameters, KeyGroup.Classification));
         if (Adapter is { } adapter) return BottleneckAdapterFormat.Save(adapter, directory);
@@ -170,6 +172,7 @@ public sealed class TextClassifier
             Pooling = Options.Pooling.ToString(),
             NormalizeEmbeddings = Options.NormalizeEmbeddings,
         };
+        _objective?.Task.SyncValues();
         bool hasAdapter = Lora is not null || Adapter is not null;
         TaskModelFiles.Save(directory, Parameters, _featurizer.Tokenizer, manifest, hasAdapter ? folder => SaveAdapter(folder, baseModelNameOrPath) : null);
         if (_featureHead is not null) TaskModelFiles.SaveFeatureHead(Path.Combine(directory, TaskModelManifest.FeatureHeadFile), _featureHead);
