@@ -24,7 +24,8 @@ public static class FinetuneCommand
         var method = CommonOptions.Choice("--method", "full, lora, adapter (bottleneck) or features (frozen encoder + softmax regression).", true, FineTuning.Methods);
         var output = new Option<string>("--output") { Description = "Folder for the fine-tuned model.", Required = true };
         var epochs = CommonOptions.Int("--epochs", "Passes over the training data (default 3).");
-        var steps = CommonOptions.Int("--steps", "Optimizer steps (overrides --epochs).");
+        var steps = CommonOptions.Int("--steps", "Optimizer steps (overrides --epochs; alias --max-steps).");
+        steps.Aliases.Add("--max-steps");
         var lr = CommonOptions.PositiveFloat("--lr", "Peak learning rate (default 5e-5 full, 5e-4 lora/adapter).");
         var batchSize = CommonOptions.Int("--batch-size", "Examples per batch (default 8).");
         var maxLength = CommonOptions.Int("--max-length", "Tokens per input, special tokens included (default 128).", minimum: 8);

@@ -28,6 +28,7 @@ public static class PretrainCommand
         var corpus = new Option<string[]>("--corpus") { Description = "Text files: one line per sentence, blank lines between documents.", Required = true, AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--output") { Description = "Folder for the trained checkpoint (and checkpoints/ for resuming).", Required = true };
         var steps = CommonOptions.Int("--steps", "Optimizer steps (default: --epochs passes over the corpus).");
+        steps.Aliases.Add("--max-steps");
         var epochs = CommonOptions.Int("--epochs", "Passes over the corpus when --steps is not given (default 3).");
         var maxLength = CommonOptions.Int("--max-length", "Tokens per packed block (default 128).", minimum: 2);
         var batchSize = CommonOptions.Int("--batch-size", "Blocks per batch (default 8).");
