@@ -36,6 +36,7 @@ public sealed class DataShapeTests : IDisposable
         var run = CliHarness.Run(Finetune("classification", csv, Path.Combine(_temp, "imdb")));
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Equal(0, run.Json().GetProperty("skipped_rows").GetInt32());
+        Assert.Equal(12, run.Json().GetProperty("train_examples").GetInt32());
         var read = TextClassificationReader.Read(csv).ToList();
         Assert.Equal(12, read.Count);
         Assert.Contains("\"really\"<br />\n", read[0].Text);

@@ -76,7 +76,7 @@ public static class FinetuneCommand
             if (parse.GetValue(json))
             {
                 var fields = TrainingFields.Of(outcome.Result, outcome.TrainableParameters, outcome.TotalParameters, outcome.Elapsed,
-                    ("task", parse.GetValue(task)), ("method", methodName), ("output", outputDir), ("skipped_rows", outcome.SkippedRows));
+                    ("task", parse.GetValue(task)), ("method", methodName), ("output", outputDir), ("train_examples", outcome.TrainExamples), ("skipped_rows", outcome.SkippedRows));
                 fields.AddRange(outcome.Metrics.Select(m => new KeyValuePair<string, object?>(m.Key, Math.Round(m.Value, 6))));
                 JsonResult.Write(fields);
             }

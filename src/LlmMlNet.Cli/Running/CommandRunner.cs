@@ -28,7 +28,7 @@ internal static class CommandRunner
         catch (DirectoryNotFoundException e) { return Fail(command, ExitCodes.Usage, e.Message); }
         catch (OperationCanceledException) when (cancel.Token.IsCancellationRequested)
         {
-            return Fail(command, ExitCodes.Failure, "cancelled (Ctrl+C) after saving a checkpoint of the last finished step; run the same command with --resume to continue.");
+            return Fail(command, ExitCodes.Failure, "cancelled (Ctrl+C); training saved a checkpoint of its last finished step in OUTPUT/checkpoints: run the same command with --resume to continue.");
         }
         catch (TrainingDivergedException e) { return Fail(command, ExitCodes.Failure, e.Message); }
         catch (ArgumentException e) { return Fail(command, ExitCodes.Usage, e.Message); }

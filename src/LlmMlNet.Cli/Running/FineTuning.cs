@@ -25,7 +25,8 @@ internal sealed record FineTuneRequest(
 /// <summary>What a run produced.</summary>
 internal sealed record FineTuneOutcome(
     TrainingResult? Result, TimeSpan Elapsed, double? TokensPerSecond, long TrainableParameters, long TotalParameters,
-    IReadOnlyList<KeyValuePair<string, double>> Metrics, IReadOnlyList<(int Step, double Loss)> Curve, int SkippedRows, string? SavedNote);
+    IReadOnlyList<KeyValuePair<string, double>> Metrics, IReadOnlyList<(int Step, double Loss)> Curve, int SkippedRows, string? SavedNote,
+    int TrainExamples = 0);
 
 /// <summary>Runs a <see cref="FineTuneRequest"/>.</summary>
 internal static class FineTuning
@@ -101,7 +102,7 @@ internal static class FineTuning
             note = SavedNote(request.Method, "classification head");
         }
         return new FineTuneOutcome(classifier.TrainingResult, clock.Elapsed, classifier.TrainingResult?.TokensPerSecond, trainable,
-            layout.TotalLength + adapter, metrics, curve, train.Skipped, note);
+            layout.TotalLength + adapter, metrics, curve, train.Skipped, note, train.Count);
     }
 
     private static FineTuneOutcome RunQa(FineTuneRequest request, TaskModelOptions options, string? resumeFrom, CancellationToken token)
@@ -131,7 +132,7 @@ internal static class FineTuning
             note = SavedNote(request.Method, "QA head");
         }
         return new FineTuneOutcome(qa.TrainingResult, clock.Elapsed, qa.TrainingResult?.TokensPerSecond, layout.TrainableLength + adapter,
-            layout.TotalLength + adapter, metrics, curve, train.Skipped, note);
+            layout.TotalLength + adapter, metrics, curve, train.Skipped, note, train.Examples.Count);
     }
 
     private static string SavedNote(string method, string head) => method switch
