@@ -4,6 +4,7 @@ using System.CommandLine;
 using LlmMlNet.Cli.Display;
 using LlmMlNet.Cli.Models;
 using LlmMlNet.Cli.Running;
+using LlmMlNet.Transformers.Tasks;
 
 namespace LlmMlNet.Cli.Commands;
 
@@ -13,7 +14,7 @@ public static class EvaluateCommand
     /// <summary>Creates the `evaluate` command.</summary>
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "A model folder written by `finetune` (or a Hugging Face classifier folder).", Required = true };
+        var model = new Option<string>("--model") { Description = "A model folder written by `finetune` (any method), or a Hugging Face sequence-classification folder.", Required = true };
         var data = new Option<string>("--data") { Description = "Labeled data: TSV/CSV/JSONL for classification, SQuAD JSON for QA.", Required = true };
         var json = CommonOptions.Json();
         var skipBadRows = CommonOptions.SkipBadRows();
@@ -24,19 +25,22 @@ public static class EvaluateCommand
             var manifest = ModelFolders.Open(dir);
             var fields = new List<KeyValuePair<string, object?>>();
             int count, skipped;
-            if (manifest.Task == "qa")
+            if (manifest.Task == TaskModelManifest.QuestionAnswering)
             {
-                var (examples, version, skip) = DataInputs.Squad(path, parse.GetValue(skipBadRows));
-                var m = SavedQuestionAnswering.Load(dir, manifest.MaxLength).Evaluate(examples, version, token);
-                (count, skipped) = (m.Count, skip);
+                var file = DataInputs.Squad(path, parse.GetValue(skipBadRows));
+                var qa = QuestionAnswering.Load(dir);
+                var m = DataInputs.Guard(path, () => TrainingDisplay.RunCounted("evaluate", file.Examples.Count, progress => qa.Evaluate(file.Examples, file.Version, null, token, progress)));
+                (count, skipped) = (m.Count, file.Skipped);
                 fields.Add(new("exact_match", Math.Round(m.ExactMatch, 4)));
                 fields.Add(new("f1", Math.Round(m.F1, 4)));
             }
             else
             {
-                var (examples, skip) = DataInputs.Classification(path, parse.GetValue(skipBadRows));
-                var m = SavedClassifier.Load(dir, manifest.MaxLength).Evaluate(examples, token);
-                (count, skipped) = (m.Count, skip);
+                var file = DataInputs.Classification(path, parse.GetValue(skipBadRows));
+                var classifier = TextClassifier.Load(dir);
+                DataInputs.RequireKnownLabels(file, classifier.Labels, $"the labels the model was trained on");
+                var m = DataInputs.Guard(path, () => TrainingDisplay.RunCounted("evaluate", file.Count, progress => classifier.Evaluate(file.Examples, token, progress)));
+                (count, skipped) = (m.Count, file.Skipped);
                 fields.Add(new("accuracy", Math.Round(m.Accuracy, 6)));
                 fields.Add(new("macro_f1", Math.Round(m.MacroF1, 6)));
                 fields.Add(new("auc", m.Auc is { } auc ? Math.Round(auc, 6) : null));

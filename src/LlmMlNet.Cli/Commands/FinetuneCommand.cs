@@ -24,19 +24,21 @@ public static class FinetuneCommand
         var method = CommonOptions.Choice("--method", "full, lora, adapter (bottleneck) or features (frozen encoder + softmax regression).", true, FineTuning.Methods);
         var output = new Option<string>("--output") { Description = "Folder for the fine-tuned model.", Required = true };
         var epochs = CommonOptions.Int("--epochs", "Passes over the training data (default 3).");
-        var steps = CommonOptions.Int("--steps", "Optimizer steps (overrides --epochs).");
+        var steps = CommonOptions.Int("--steps", "Optimizer steps (overrides --epochs; alias --max-steps).");
+        steps.Aliases.Add("--max-steps");
         var lr = CommonOptions.PositiveFloat("--lr", "Peak learning rate (default 5e-5 full, 5e-4 lora/adapter).");
         var batchSize = CommonOptions.Int("--batch-size", "Examples per batch (default 8).");
         var maxLength = CommonOptions.Int("--max-length", "Tokens per input, special tokens included (default 128).", minimum: 8);
         var loraRank = CommonOptions.Int("--lora-rank", "LoRA rank r (alpha = r; default 8).");
-        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run (not supported for fine-tuning yet: exits 1)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from the latest checkpoint in --output/checkpoints (same data and options)." };
+        var saveEvery = CommonOptions.Int("--save-every", "Write a resumable checkpoint every N steps (default 100; one is also written on Ctrl+C).");
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var skipBadRows = CommonOptions.SkipBadRows();
         var command = new Command("finetune", "Fine-tune a model for text classification or extractive question answering.")
         {
-            task, model, preset, tokenizer, train, valid, method, output, epochs, steps, lr, batchSize, maxLength, loraRank, resume, seed, threads, json, skipBadRows,
+            task, model, preset, tokenizer, train, valid, method, output, epochs, steps, lr, batchSize, maxLength, loraRank, resume, saveEvery, seed, threads, json, skipBadRows,
         };
         command.Validators.Add(result =>
         {
@@ -46,8 +48,6 @@ public static class FinetuneCommand
         });
         command.SetAction(parse => CommandRunner.Execute("finetune", token =>
         {
-            if (parse.GetValue(resume))
-                throw new UsageException("--resume is not supported for fine-tuning yet (the task APIs take no trainer checkpoint); start the run again.");
             var methodName = parse.GetValue(method)!;
             ulong seedValue = (ulong)(parse.GetValue(seed) ?? (int)TrainerOptions.Defaults.Seed);
             var inputs = ModelInputs.Resolve(parse.GetValue(model), parse.GetValue(preset), parse.GetValue(tokenizer), seedValue);
@@ -65,7 +65,8 @@ public static class FinetuneCommand
                     Seed = seedValue,
                     Threads = parse.GetValue(threads),
                 },
-                parse.GetValue(loraRank) ?? 8, parse.GetValue(skipBadRows), $"finetune {methodName}");
+                parse.GetValue(loraRank) ?? 8, parse.GetValue(skipBadRows), $"finetune {methodName}",
+                Checkpoints: true, Resume: parse.GetValue(resume), SaveEvery: parse.GetValue(saveEvery) ?? 100);
             var outcome = FineTuning.Run(request, token);
             Console.Out.WriteLine($"finetune: {methodName} on {inputs.Description}: {outcome.Result?.GlobalStep ?? 0} steps in {Counts.Seconds(outcome.Elapsed)}, "
                 + $"{Counts.Parameters(outcome.TrainableParameters)} trainable of {Counts.Parameters(outcome.TotalParameters)} parameters");
@@ -75,7 +76,7 @@ public static class FinetuneCommand
             if (parse.GetValue(json))
             {
                 var fields = TrainingFields.Of(outcome.Result, outcome.TrainableParameters, outcome.TotalParameters, outcome.Elapsed,
-                    ("task", parse.GetValue(task)), ("method", methodName), ("output", outputDir), ("skipped_rows", outcome.SkippedRows));
+                    ("task", parse.GetValue(task)), ("method", methodName), ("output", outputDir), ("train_examples", outcome.TrainExamples), ("skipped_rows", outcome.SkippedRows));
                 fields.AddRange(outcome.Metrics.Select(m => new KeyValuePair<string, object?>(m.Key, Math.Round(m.Value, 6))));
                 JsonResult.Write(fields);
             }

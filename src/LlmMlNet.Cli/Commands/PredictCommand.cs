@@ -2,9 +2,12 @@
 // text then being the context) or on a file, writing JSONL predictions. Argument handling and display only.
 using System.CommandLine;
 using System.Text.Json;
+using LlmMlNet.Cli.Display;
 using LlmMlNet.Cli.Models;
 using LlmMlNet.Cli.Running;
 using LlmMlNet.Transformers.Data;
+using LlmMlNet.Transformers.Evaluation;
+using LlmMlNet.Transformers.Tasks;
 
 namespace LlmMlNet.Cli.Commands;
 
@@ -32,43 +35,63 @@ public static class PredictCommand
         {
             var dir = parse.GetValue(model)!;
             var manifest = ModelFolders.Open(dir);
+            bool isQa = manifest.Task == TaskModelManifest.QuestionAnswering;
             if (parse.GetValue(text) is { } single)
             {
-                if (manifest.Task == "qa")
+                if (isQa)
                 {
                     var q = parse.GetValue(question) ?? throw new UsageException("This is a QA model: give --question with --text (the context).");
-                    var answer = SavedQuestionAnswering.Load(dir, manifest.MaxLength).Predict([new QaExample("q", q, single, [])], allowNoAnswer: false, token)[0];
+                    var answer = QuestionAnswering.Load(dir).Predict([new QaExample("q", q, single, [])], null, token)[0];
                     Console.Out.WriteLine(JsonSerializer.Serialize(new { answer = answer.Text, start = answer.Start, score = answer.Score }));
                     return ExitCodes.Success;
                 }
                 if (parse.GetValue(question) is not null) throw new UsageException("--question is for QA models; this one classifies.");
-                var classifier = SavedClassifier.Load(dir, manifest.MaxLength);
-                var p = classifier.Probabilities([(single, null)], token).Single();
-                Console.Out.WriteLine(JsonSerializer.Serialize(Row(classifier, p)));
+                var classifier = TextClassifier.Load(dir);
+                Console.Out.WriteLine(JsonSerializer.Serialize(Row(classifier.Labels, classifier.PredictProbabilities(single), null)));
                 return ExitCodes.Success;
             }
             var (inPath, outPath) = (parse.GetValue(input)!, parse.GetValue(output)!);
             int written;
-            if (manifest.Task == "qa")
+            if (isQa)
             {
-                var (examples, _, _) = DataInputs.Squad(inPath, parse.GetValue(skipBadRows), requireAnswers: false);
-                var answers = SavedQuestionAnswering.Load(dir, manifest.MaxLength).Predict(examples, allowNoAnswer: true, token);
-                DataFiles.WriteAtomically(outPath, (TextWriter w) =>
+                var file = DataInputs.Squad(inPath, parse.GetValue(skipBadRows), requireAnswers: false);
+                var qa = QuestionAnswering.Load(dir);
+                // "No answer" is a possible prediction only for SQuAD v2.0 files (some question marked is_impossible), as in evaluate.
+                var decoding = new QaDecodingOptions { AllowNoAnswer = file.Version == SquadVersion.V2_0 };
+                written = DataInputs.Guard(inPath, () => TrainingDisplay.RunCounted("predict", file.Examples.Count, progress =>
                 {
-                    foreach (var a in answers) w.WriteLine(JsonSerializer.Serialize(new { id = a.ExampleId, answer = a.Text, start = a.Start, score = a.Score }));
-                });
-                written = answers.Count;
+                    int n = 0;
+                    DataFiles.WriteAtomically(outPath, (TextWriter w) =>
+                    {
+                        foreach (var a in qa.PredictEach(file.Examples, decoding, token))
+                        {
+                            w.WriteLine(JsonSerializer.Serialize(new { id = a.ExampleId, answer = a.Text, start = a.Start, score = a.Score }));
+                            if (++n % 64 == 0) progress.Report(n);
+                        }
+                    });
+                    progress.Report(n);
+                    return n;
+                }));
             }
             else
             {
-                var (examples, _) = DataInputs.Classification(inPath, parse.GetValue(skipBadRows), requireLabels: false);
-                var classifier = SavedClassifier.Load(dir, manifest.MaxLength);
-                var rows = classifier.Probabilities(examples.Select(e => (e.Text, e.TextPair)), token).Select(p => Row(classifier, p)).ToList();
-                DataFiles.WriteAtomically(outPath, (TextWriter w) =>
+                var file = DataInputs.Classification(inPath, parse.GetValue(skipBadRows), requireLabels: false);
+                var classifier = TextClassifier.Load(dir);
+                // Streamed in chunks: a file of any size is predicted in bounded memory.
+                written = TrainingDisplay.RunCounted("predict", file.Count, progress =>
                 {
-                    foreach (var row in rows) w.WriteLine(JsonSerializer.Serialize(row));
+                    int n = 0;
+                    DataFiles.WriteAtomically(outPath, (TextWriter w) =>
+                    {
+                        foreach (var chunk in file.Examples.Chunk(256))
+                        {
+                            var probabilities = classifier.PredictProbabilities(chunk.Select(e => (e.Text, e.TextPair)).ToList(), token);
+                            for (int i = 0; i < chunk.Length; i++) w.WriteLine(JsonSerializer.Serialize(Row(classifier.Labels, probabilities[i], chunk[i].LineNumber)));
+                            progress.Report(n += chunk.Length);
+                        }
+                    });
+                    return n;
                 });
-                written = rows.Count;
             }
             Console.Error.WriteLine($"predict: {written} prediction(s) → {outPath}");
             return ExitCodes.Success;
@@ -76,13 +99,15 @@ public static class PredictCommand
         return command;
     }
 
-    private static Dictionary<string, object> Row(SavedClassifier classifier, float[] probabilities)
+    private static Dictionary<string, object> Row(LabelMap labels, float[] probabilities, long? line)
     {
         int best = Array.IndexOf(probabilities, probabilities.Max());
-        return new Dictionary<string, object>
+        var row = new Dictionary<string, object>
         {
-            ["label"] = classifier.Labels[best],
-            ["probabilities"] = classifier.Labels.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => probabilities[x.i]),
+            ["label"] = labels[best],
+            ["probabilities"] = labels.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => probabilities[x.i]),
         };
+        if (line is { } l) row["line"] = l;
+        return row;
     }
 }

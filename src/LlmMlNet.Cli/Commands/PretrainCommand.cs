@@ -28,6 +28,7 @@ public static class PretrainCommand
         var corpus = new Option<string[]>("--corpus") { Description = "Text files: one line per sentence, blank lines between documents.", Required = true, AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--output") { Description = "Folder for the trained checkpoint (and checkpoints/ for resuming).", Required = true };
         var steps = CommonOptions.Int("--steps", "Optimizer steps (default: --epochs passes over the corpus).");
+        steps.Aliases.Add("--max-steps");
         var epochs = CommonOptions.Int("--epochs", "Passes over the corpus when --steps is not given (default 3).");
         var maxLength = CommonOptions.Int("--max-length", "Tokens per packed block (default 128).", minimum: 2);
         var batchSize = CommonOptions.Int("--batch-size", "Blocks per batch (default 8).");
@@ -63,6 +64,7 @@ public static class PretrainCommand
                 if (!Directory.Exists(modelDir)) throw new UsageException($"Model folder not found: {modelDir}");
                 tok = Tokenizer.Load(parse.GetValue(tokenizer) ?? modelDir);
                 parameters = Pretraining.FromCheckpoint(modelDir, out var report, seedValue);
+                ModelInputs.RequireFits(tok, parse.GetValue(tokenizer) ?? modelDir, parameters.Config.VocabSize, modelDir);
                 Console.Out.WriteLine($"pretrain: loaded {modelDir} ({report})");
             }
             else
@@ -93,6 +95,7 @@ public static class PretrainCommand
                     OutputDirectory = checkpoints,
                     CheckpointEverySteps = parse.GetValue(saveEvery) ?? 100,
                     CheckpointLimit = 2,
+                    CheckpointOnCancel = true,
                 },
             };
             var reader = new TextCorpusReader(corpusFiles, parse.GetValue(skipBadRows));

@@ -1,6 +1,8 @@
-// Checks a model folder given to `predict` or `evaluate` before any work: it exists, has config.json,
-// and holds weights the CLI can run by themselves. Not a loader: SavedClassifier / SavedQuestionAnswering load.
+// Checks a model folder given to `predict` or `evaluate` before any work (it exists and holds config.json)
+// and reads its manifest, so the command knows the task. Not a loader: TextClassifier.Load and
+// QuestionAnswering.Load rebuild the model by the method it was trained with.
 using LlmMlNet.Cli.Running;
+using LlmMlNet.Transformers.Tasks;
 
 namespace LlmMlNet.Cli.Models;
 
@@ -8,14 +10,12 @@ namespace LlmMlNet.Cli.Models;
 internal static class ModelFolders
 {
     /// <summary>The folder's manifest (a plain Hugging Face folder counts as a full classifier).</summary>
-    /// <exception cref="UsageException">The folder or its config.json is missing, or its method cannot run on its own.</exception>
+    /// <exception cref="UsageException">The folder or its config.json is missing.</exception>
+    /// <exception cref="InvalidDataException">The manifest is malformed.</exception>
     public static TaskModelManifest Open(string directory)
     {
         if (!Directory.Exists(directory)) throw new UsageException($"Model folder not found: {directory}");
-        var manifest = TaskModelManifest.Load(directory);
-        if (!manifest.Runnable)
-            throw new UsageException($"{directory} was fine-tuned with method '{manifest.Method}', which predict and evaluate cannot run yet (only full and lora).");
-        if (!File.Exists(Path.Combine(directory, "config.json"))) throw new UsageException($"{directory} has no config.json.");
-        return manifest;
+        if (!File.Exists(Path.Combine(directory, "config.json"))) throw new UsageException($"{directory} has no config.json; give a folder written by `finetune`.");
+        return TaskModelManifest.Load(directory);
     }
 }

@@ -15,7 +15,7 @@ internal static class CommandRunner
     /// </summary>
     public static int Execute(string command, Func<CancellationToken, int> body)
     {
-        using var cancel = new CtrlCWatcher();
+        using var cancel = new CtrlCWatcher(TestCancellation);
         try
         {
             return body(cancel.Token);
@@ -28,13 +28,18 @@ internal static class CommandRunner
         catch (DirectoryNotFoundException e) { return Fail(command, ExitCodes.Usage, e.Message); }
         catch (OperationCanceledException) when (cancel.Token.IsCancellationRequested)
         {
-            return Fail(command, ExitCodes.Failure, "cancelled (Ctrl+C); checkpoints already written are intact (pretrain: run again with --resume to continue from the latest).");
+            return Fail(command, ExitCodes.Failure, "cancelled (Ctrl+C); training saved a checkpoint of its last finished step in OUTPUT/checkpoints: run the same command with --resume to continue.");
         }
         catch (TrainingDivergedException e) { return Fail(command, ExitCodes.Failure, e.Message); }
         catch (ArgumentException e) { return Fail(command, ExitCodes.Usage, e.Message); }
         catch (IOException e) { return Fail(command, ExitCodes.Failure, e.Message); }
         catch (InvalidOperationException e) { return Fail(command, ExitCodes.Failure, e.Message); }
     }
+
+    /// <summary>
+    /// A token that cancels commands as Ctrl+C does (tests drive the cancellation path with it); default none.
+    /// </summary>
+    internal static CancellationToken TestCancellation { get; set; }
 
     /// <summary>Writes "command: message" on standard error and returns <paramref name="code"/>.</summary>
     public static int Fail(string command, int code, string message)

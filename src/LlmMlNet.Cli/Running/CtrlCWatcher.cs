@@ -5,9 +5,14 @@ namespace LlmMlNet.Cli.Running;
 /// <summary>Cancels <see cref="Token"/> on the first Ctrl+C while alive; a second Ctrl+C ends the process as usual.</summary>
 internal sealed class CtrlCWatcher : IDisposable
 {
-    private readonly CancellationTokenSource _source = new();
+    private readonly CancellationTokenSource _source;
 
-    public CtrlCWatcher() => Console.CancelKeyPress += OnCancel;
+    /// <summary>Starts watching; <paramref name="also"/> cancels the token too (a test's stand-in for Ctrl+C).</summary>
+    public CtrlCWatcher(CancellationToken also = default)
+    {
+        _source = CancellationTokenSource.CreateLinkedTokenSource(also);
+        Console.CancelKeyPress += OnCancel;
+    }
 
     /// <summary>Cancelled by Ctrl+C.</summary>
     public CancellationToken Token => _source.Token;

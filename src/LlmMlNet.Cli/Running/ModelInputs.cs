@@ -19,11 +19,22 @@ internal sealed record ModelInputs(Tokenizer Tokenizer, ModelSource Source, stri
         {
             if (!Directory.Exists(model)) throw new UsageException($"Model folder not found: {model}");
             var tok = LoadTokenizer(tokenizer ?? model);
-            return new ModelInputs(tok, ModelSource.FromCheckpoint(model, seed), model);
+            var source = ModelSource.FromCheckpoint(model, seed);
+            RequireFits(tok, tokenizer ?? model, source.Config.VocabSize, model);
+            return new ModelInputs(tok, source, model);
         }
         var fresh = LoadTokenizer(tokenizer ?? throw new UsageException("--preset needs --tokenizer PATH."));
         var parameters = Pretraining.FromScratch(preset!, ModelFamily.Bert, fresh, seed);
         return new ModelInputs(fresh, ModelSource.FromParameters(parameters, seed), $"fresh {preset} (from scratch)");
+    }
+
+    /// <summary>Stops (exit 2) when the tokenizer's ids run past the model's embedding table: a tokenizer of another model.</summary>
+    /// <exception cref="InvalidDataException">The vocabularies do not fit.</exception>
+    public static void RequireFits(Tokenizer tokenizer, string tokenizerPath, int modelVocabulary, string modelPath)
+    {
+        if (tokenizer.VocabularySize > modelVocabulary)
+            throw new InvalidDataException($"{tokenizerPath}: the tokenizer has {tokenizer.VocabularySize} tokens but {modelPath} embeds only {modelVocabulary}; "
+                + "use the model's own tokenizer.");
     }
 
     /// <summary>Loads a tokenizer file or folder.</summary>

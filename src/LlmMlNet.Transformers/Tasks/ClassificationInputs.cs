@@ -44,6 +44,9 @@ public sealed class ClassificationFeaturizer : IBatchCollator<ClassificationInpu
     /// <summary>The label names ↔ indices.</summary>
     public LabelMap Labels { get; }
 
+    /// <summary>The tokenizer.</summary>
+    internal Tokenizer Tokenizer => _tokenizer;
+
     /// <summary>Longest input.</summary>
     public int MaxLength { get; }
 

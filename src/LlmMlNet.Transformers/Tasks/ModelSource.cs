@@ -52,10 +52,11 @@ public sealed class ModelSource
         return new ModelSource(config, null, null, seed);
     }
 
-    /// <summary>Copies the base weights into <paramref name="target"/> (nothing for a fresh model).</summary>
-    internal void LoadInto(TransformerParameters target)
+    /// <summary>Copies the base weights into <paramref name="target"/> (nothing for a fresh model); returns the folder's load report, else null.</summary>
+    internal CheckpointLoadReport? LoadInto(TransformerParameters target)
     {
-        if (Directory is not null) target.Load(Directory, ignoreMismatchedHeadSizes: true);
-        else if (Parameters is not null) target.Set.CopyValuesFrom(Parameters.Set);
+        if (Directory is not null) return target.Load(Directory, ignoreMismatchedHeadSizes: true);
+        if (Parameters is not null) target.Set.CopyValuesFrom(Parameters.Set);
+        return null;
     }
 }

@@ -50,6 +50,9 @@ public sealed class QaFeaturizer
     /// <summary>The settings.</summary>
     public QaFeaturizerOptions Options { get; }
 
+    /// <summary>The tokenizer.</summary>
+    internal Tokenizer Tokenizer => _tokenizer;
+
     /// <summary>
     /// The windows of <paramref name="example"/> (at least one), in order. Answers use the first gold answer; an
     /// example with none or marked impossible labels every window with the CLS index.

@@ -50,10 +50,13 @@ public sealed class QuestionAnswering
     /// <param name="stride">Context tokens shared by consecutive windows (doc_stride); default 128, capped below the window.</param>
     /// <param name="progress">Trainer progress.</param>
     /// <param name="cancellationToken">Cancels training.</param>
+    /// <param name="resumeFrom">A trainer checkpoint of an earlier run with the same source, data and options to continue from, or null.</param>
     /// <param name="validation">Examples whose mean span loss the trainer evaluates every <c>EvaluateEverySteps</c> (metric eval_loss), or null.</param>
     /// <exception cref="ArgumentException">Invalid options.</exception>
+    /// <exception cref="InvalidDataException"><paramref name="resumeFrom"/> does not fit this model.</exception>
     public static QuestionAnswering Train(ModelSource source, Tokenizer tokenizer, IEnumerable<QaExample> train, TaskModelOptions? options = null,
-        int stride = 128, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, IEnumerable<QaExample>? validation = null)
+        int stride = 128, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, string? resumeFrom = null,
+        IEnumerable<QaExample>? validation = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -71,50 +74,128 @@ public sealed class QuestionAnswering
             var batches = featurizer.Featurize(validation).Chunk(o.Trainer.BatchSize).Select(chunk => collator.Collate(chunk, default)).ToList();
             evaluate = LossEvaluation.For(objective, batches);
         }
-        var result = new Trainer(o.Trainer).Train(objective, featurizer.Featurize(train), collator, evaluate, null, progress, cancellationToken);
+        var result = new Trainer(o.Trainer).Train(objective, featurizer.Featurize(train), collator, evaluate, resumeFrom, progress, cancellationToken);
+        task.SyncValues();
         return new QuestionAnswering(o, featurizer, objective, result);
     }
 
-    /// <summary>Answers each example (n-best decoding across its windows).</summary>
-    /// <param name="examples">Questions with contexts.</param>
+    /// <summary>Answers each example (n-best decoding across its windows), in order.</summary>
+    /// <param name="examples">Questions with contexts; streamed (a few examples' windows are in memory at a time).</param>
     /// <param name="decoding">Decoding settings (set AllowNoAnswer for SQuAD v2.0).</param>
     /// <param name="cancellationToken">Cancels between batches.</param>
     public IReadOnlyList<QaPrediction> Predict(IEnumerable<QaExample> examples, QaDecodingOptions? decoding = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(examples);
-        var predictions = new List<QaPrediction>();
-        var list = examples.ToList();
-        var pending = new List<(QaFeature Feature, float[] Start, float[] End)>();
-        var features = _featurizer.Featurize(list).ToList();
+        return PredictEach(examples, decoding, cancellationToken).ToList();
+    }
+
+    /// <summary>
+    /// Answers each example lazily, in order: windows of consecutive examples are batched and each example is decoded as soon as
+    /// its windows are scored, so memory stays bounded by the batch size whatever the number of examples.
+    /// </summary>
+    public IEnumerable<QaPrediction> PredictEach(IEnumerable<QaExample> examples, QaDecodingOptions? decoding = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        return AnswerEach(examples, decoding, cancellationToken).Select(a => a.Prediction);
+    }
+
+    private IEnumerable<(QaExample Example, QaPrediction Prediction)> AnswerEach(IEnumerable<QaExample> examples, QaDecodingOptions? decoding, CancellationToken cancellationToken)
+    {
+        int batch = Options.Trainer.BatchSize;
+        var pending = new List<QaExample>();
+        var windows = new List<QaFeature>();
+        foreach (var example in examples)
+        {
+            windows.AddRange(_featurizer.Featurize(example, pending.Count));
+            pending.Add(example);
+            if (windows.Count < batch) continue;
+            foreach (var p in Score(pending, windows, decoding, cancellationToken)) yield return p;
+            pending.Clear();
+            windows.Clear();
+        }
+        if (pending.Count > 0)
+            foreach (var p in Score(pending, windows, decoding, cancellationToken)) yield return p;
+    }
+
+    private List<(QaExample, QaPrediction)> Score(List<QaExample> examples, List<QaFeature> features, QaDecodingOptions? decoding, CancellationToken cancellationToken)
+    {
+        var scored = new List<(QaFeature Feature, float[] Start, float[] End)>(features.Count);
         foreach (var chunk in features.Chunk(Options.Trainer.BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
             _objective.Task.BeginInference();
             var (start, end) = _objective.Logits(_collator.Collate(chunk, default));
             int t = chunk[0].Length;
-            for (int i = 0; i < chunk.Length; i++) pending.Add((chunk[i], start[(i * t)..((i + 1) * t)], end[(i * t)..((i + 1) * t)]));
+            for (int i = 0; i < chunk.Length; i++) scored.Add((chunk[i], start[(i * t)..((i + 1) * t)], end[(i * t)..((i + 1) * t)]));
         }
-        foreach (var group in pending.GroupBy(p => p.Feature.ExampleIndex))
-            predictions.Add(QaPostprocessor.Decode(list[group.Key], group.ToList(), decoding));
-        return predictions;
+        var byExample = scored.ToLookup(p => p.Feature.ExampleIndex);
+        return examples.Select((e, i) => (e, QaPostprocessor.Decode(e, byExample[i].ToList(), decoding))).ToList();
     }
 
-    /// <summary>Exact match and F1 (SQuAD normalization) of the predictions against the gold answers.</summary>
-    public QaMetrics Evaluate(IReadOnlyList<QaExample> examples, SquadVersion version = SquadVersion.V1_1, QaDecodingOptions? decoding = null,
-        CancellationToken cancellationToken = default)
+    /// <summary>Exact match and F1 (SQuAD normalization) of the predictions against the gold answers (the best over several golds).</summary>
+    /// <param name="examples">Questions with their gold answers, streamed (enumerated once).</param>
+    /// <param name="version">v1.1, or v2.0 (no-answer predictions allowed and scored).</param>
+    /// <param name="decoding">Decoding settings; null allows no-answer exactly for v2.0.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    /// <param name="progress">Receives the number of questions answered so far; or null.</param>
+    public QaMetrics Evaluate(IEnumerable<QaExample> examples, SquadVersion version = SquadVersion.V1_1, QaDecodingOptions? decoding = null,
+        CancellationToken cancellationToken = default, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
         decoding ??= new QaDecodingOptions { AllowNoAnswer = version == SquadVersion.V2_0 };
-        var predictions = Predict(examples, decoding, cancellationToken);
         var evaluator = new QaEvaluator(version);
-        for (int i = 0; i < examples.Count; i++) evaluator.Add(examples[i], predictions[i].Text);
+        int done = 0;
+        foreach (var (example, prediction) in AnswerEach(examples, decoding, cancellationToken))
+        {
+            evaluator.Add(example, prediction.Text);
+            if (++done % 64 == 0) progress?.Report(done);
+        }
+        progress?.Report(done);
         return evaluator.Compute();
+    }
+
+    /// <summary>
+    /// Saves everything <see cref="Load"/> needs into <paramref name="directory"/>: the base model with the trained span head as a
+    /// Hugging Face folder and the tokenizer, the adapter in adapter/ (LoRA unmerged in PEFT's layout, or bottleneck), and
+    /// llmmlnet-task.json (window length and stride) last. Files are written atomically.
+    /// </summary>
+    public void Save(string directory, string? baseModelNameOrPath = null)
+    {
+        var manifest = new TaskModelManifest(TaskModelManifest.QuestionAnswering, TaskModelManifest.MethodName(Options.Method), _featurizer.Options.MaxLength, baseModelNameOrPath)
+        {
+            Stride = _featurizer.Options.Stride,
+        };
+        _objective.Task.SyncValues();
+        bool hasAdapter = Lora is not null || Adapter is not null;
+        TaskModelFiles.Save(directory, Parameters, _featurizer.Tokenizer, manifest, hasAdapter ? folder => SaveAdapter(folder, baseModelNameOrPath) : null);
+    }
+
+    /// <summary>Loads a model saved by <see cref="Save"/> (full, LoRA or bottleneck adapters) for prediction and evaluation.</summary>
+    /// <param name="directory">The folder.</param>
+    /// <param name="tokenizer">The tokenizer; null loads the folder's.</param>
+    /// <param name="batchSize">Windows per inference batch. Default 8.</param>
+    /// <exception cref="InvalidDataException">A missing or malformed file, a folder of another task, or weights without a trained span head.</exception>
+    public static QuestionAnswering Load(string directory, Tokenizer? tokenizer = null, int batchSize = 8)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"Model folder '{directory}' does not exist.");
+        var manifest = TaskModelManifest.Load(directory);
+        if (manifest.Task != TaskModelManifest.QuestionAnswering)
+            throw new InvalidDataException($"{directory} holds a '{manifest.Task}' model, not a question-answering one.");
+        var config = TaskModelFiles.ReadConfig(directory);
+        int maxLength = Math.Min(manifest.MaxLength, config.MaxPositions - config.PositionOffset);
+        var (o, adapters) = TaskModelFiles.ReadAdapters(directory, config, manifest.ToOptions(batchSize));
+        int stride = manifest.Stride > 0 ? Math.Min(manifest.Stride, maxLength / 2) : maxLength / 4;
+        var featurizer = new QaFeaturizer(tokenizer ?? Tokenizer.Load(directory), new QaFeaturizerOptions { MaxLength = maxLength, Stride = stride });
+        var task = TaskModel.Build(ModelSource.FromCheckpoint(directory), config, KeyGroup.QuestionAnswering, needPooler: false, o, batchSize, maxLength, adapters);
+        return new QuestionAnswering(o, featurizer, new QaObjective(task), null);
     }
 
     /// <summary>Saves the adapter (LoRA in PEFT's layout with qa_outputs as modules_to_save; bottleneck in its own format).</summary>
     /// <exception cref="InvalidOperationException">Full fine-tuning has no adapter (save <see cref="Parameters"/>).</exception>
     public IReadOnlyList<string> SaveAdapter(string directory, string? baseModelNameOrPath = null)
     {
+        _objective.Task.SyncValues();
         if (Lora is { } lora)
             return PeftLoraFormat.Save(lora, directory, baseModelNameOrPath, "QUESTION_ANS", HeadTensors.Of(Parameters, KeyGroup.QuestionAnswering));
         if (Adapter is { } adapter) return BottleneckAdapterFormat.Save(adapter, directory);

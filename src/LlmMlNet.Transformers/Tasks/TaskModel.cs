@@ -41,7 +41,18 @@ internal sealed class TaskModel
     /// Builds the task model; the head group's tensors train with every method (feature extraction freezes the whole body, so a
     /// span head can train on its token states; classification's feature extraction trains its own SoftmaxRegression instead).
     /// </summary>
-    public static TaskModel Build(ModelSource source, TransformerConfig config, KeyGroup head, bool needPooler, TaskModelOptions options, int maxBatch, int maxSequence)
+    /// <param name="source">The base weights.</param>
+    /// <param name="config">The task's config (labels set).</param>
+    /// <param name="head">The head's key group.</param>
+    /// <param name="needPooler">BERT's pooler is part of the model.</param>
+    /// <param name="options">Method and adapter settings.</param>
+    /// <param name="maxBatch">Largest batch.</param>
+    /// <param name="maxSequence">Longest sequence.</param>
+    /// <param name="saved">A saved model being loaded: its adapter (when the method has one) replaces a fresh one, and
+    /// <paramref name="source"/> must hold every head tensor.</param>
+    /// <exception cref="InvalidDataException">Loading a saved model whose folder lacks head tensors.</exception>
+    public static TaskModel Build(ModelSource source, TransformerConfig config, KeyGroup head, bool needPooler, TaskModelOptions options, int maxBatch, int maxSequence,
+        SavedAdapters? saved = null)
     {
         var groups = new HashSet<KeyGroup> { KeyGroup.Encoder, head };
         if (needPooler && config.Family is ModelFamily.Bert or ModelFamily.Roberta) groups.Add(KeyGroup.Pooler);
@@ -53,7 +64,9 @@ internal sealed class TaskModel
             _ => headNames.Contains,
         };
         var parameters = TransformerParameters.Create(config, groups, source.Seed, trainable);
-        source.LoadInto(parameters);
+        var report = source.LoadInto(parameters);
+        if (saved is not null && options.Method != FineTuningMethod.FeatureExtraction && report is { Initialized.Count: > 0 })
+            throw new InvalidDataException($"{source.Directory}: not a trained {head} model; the weights lack {string.Join(", ", report.MissingHfKeys)}.");
         var arena = new ActivationArena();
         int maxRows = checked(maxBatch * maxSequence);
         ulong seed = options.Trainer.Seed;
@@ -61,7 +74,7 @@ internal sealed class TaskModel
         {
             case FineTuningMethod.Lora:
             {
-                var lora = LoraAdapter.Create(config, options.Lora);
+                var lora = saved?.Lora ?? LoraAdapter.Create(config, options.Lora);
                 var factory = lora.CreateLayerFactory(parameters.Set, arena, maxRows);
                 var model = new TransformerModel(parameters, maxBatch, maxSequence, seed, factory.Create, arena);
                 factory.State = model.State;
@@ -69,7 +82,7 @@ internal sealed class TaskModel
             }
             case FineTuningMethod.Adapter:
             {
-                var adapter = BottleneckAdapter.Create(config, options.Bottleneck);
+                var adapter = saved?.Bottleneck ?? BottleneckAdapter.Create(config, options.Bottleneck);
                 var factory = adapter.CreateLayerFactory(parameters.Set, arena, maxRows);
                 var model = new TransformerModel(parameters, maxBatch, maxSequence, seed, prefix => factory(prefix), arena);
                 return new TaskModel(parameters, model, null, adapter, new TrainableMirror(parameters.Set, adapter.Parameters));
@@ -91,6 +104,12 @@ internal sealed class TaskModel
         Model.State.Step = context.MicroBatch;
         Model.State.Seed = context.Seed;
     }
+
+    /// <summary>
+    /// Copies the trainer's latest values into the model's and the adapter's own sets (LoRA, adapters: the mirror is one
+    /// optimizer step ahead of them until the next forward), so what is read or saved from those sets is current.
+    /// </summary>
+    public void SyncValues() => _mirror?.PushValues();
 
     /// <summary>Eval mode with current values (after training, for inference).</summary>
     public void BeginInference() => BeginForward(Training.ForwardContext.Evaluation(Model.State.Seed));
@@ -145,3 +164,6 @@ internal sealed class TaskModel
         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(gradients, scale, _stash, gradients);
     }
 }
+
+/// <summary>Adapters read from a saved model's folder, handed to <see cref="TaskModel.Build"/> instead of fresh ones.</summary>
+internal sealed record SavedAdapters(LoraAdapter? Lora, BottleneckAdapter? Bottleneck);

@@ -68,12 +68,17 @@ public sealed class TextClassifier
     /// <param name="options">Method, lengths and trainer settings; null uses the defaults (full fine-tuning).</param>
     /// <param name="labels">Label names; null collects them from <paramref name="train"/> (sorted ordinally).</param>
     /// <param name="validation">Examples for the trainer's evaluation every <c>EvaluateEverySteps</c> (metrics eval_loss, accuracy, macro_f1, log_loss).</param>
-    /// <param name="progress">Trainer progress (not reported by feature extraction, which trains in one pass).</param>
+    /// <param name="progress">Trainer progress; feature extraction reports its embedding pass (loss NaN), batch by batch.</param>
     /// <param name="cancellationToken">Cancels training.</param>
+    /// <param name="resumeFrom">
+    /// A trainer checkpoint (under <c>Trainer.OutputDirectory</c>) of an earlier run with the same source, data and options: training
+    /// continues from it and ends as the uninterrupted run would. Feature extraction has no checkpoints and ignores it.
+    /// </param>
     /// <exception cref="ArgumentException">Invalid options, fewer than two labels, or an example with an unknown label (naming its line).</exception>
+    /// <exception cref="InvalidDataException"><paramref name="resumeFrom"/> does not fit this model.</exception>
     public static TextClassifier Train(ModelSource source, Tokenizer tokenizer, IEnumerable<TextClassificationExample> train,
         TaskModelOptions? options = null, LabelMap? labels = null, IEnumerable<TextClassificationExample>? validation = null,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, string? resumeFrom = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -84,13 +89,13 @@ public sealed class TextClassifier
         var config = source.Config with { Labels = labels.Labels.ToArray() };
         int maxLength = Math.Min(o.MaxLength, config.MaxPositions - config.PositionOffset);
         var featurizer = new ClassificationFeaturizer(tokenizer, labels, maxLength);
-        var inputs = train.Select(featurizer.Featurize);
+        var inputs = CountedSequence<ClassificationInput>.Map(train, featurizer.Featurize);
 
         if (o.Method == FineTuningMethod.FeatureExtraction)
         {
             var task = TaskModel.Build(source, config, KeyGroup.Classification, o.Pooling == PoolingMode.Pooler, o, o.Trainer.BatchSize, maxLength);
             var extractor = new FeatureExtractor(task, o.Pooling, o.NormalizeEmbeddings);
-            var (embeddings, gold) = extractor.Embed(inputs, featurizer, o.Trainer.BatchSize, cancellationToken);
+            var (embeddings, gold) = extractor.Embed(inputs, featurizer, o.Trainer.BatchSize, progress, cancellationToken);
             var head = new SoftmaxRegression(config.HiddenSize, labels.Count);
             var losses = head.Train(embeddings, gold, o.FeatureHead, cancellationToken);
             return new TextClassifier(o, featurizer, null, extractor, head, null, losses);
@@ -100,7 +105,8 @@ public sealed class TextClassifier
         var objective = new ClassificationObjective(model);
         var classifier = new TextClassifier(o, featurizer, objective, null, null, null, null);
         TrainingEvaluator? evaluate = validation is null ? null : token => MetricsTable(classifier.Evaluate(validation, token));
-        var result = new Trainer(o.Trainer).Train(objective, inputs, featurizer, evaluate, null, progress, cancellationToken);
+        var result = new Trainer(o.Trainer).Train(objective, inputs, featurizer, evaluate, resumeFrom, progress, cancellationToken);
+        model.SyncValues();
         return new TextClassifier(o, featurizer, objective, null, null, result, null);
     }
 
@@ -122,13 +128,21 @@ public sealed class TextClassifier
     }
 
     /// <summary>Accuracy, macro-F1, AUC (binary) and log-loss on labeled examples.</summary>
+    /// <param name="examples">Labeled examples, streamed.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    /// <param name="progress">Receives the number of examples scored so far, after each batch; or null.</param>
     /// <exception cref="ArgumentException">An example's label is unknown (naming its line).</exception>
-    public ClassificationMetrics Evaluate(IEnumerable<TextClassificationExample> examples, CancellationToken cancellationToken = default)
+    public ClassificationMetrics Evaluate(IEnumerable<TextClassificationExample> examples, CancellationToken cancellationToken = default, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
         var evaluator = new ClassificationEvaluator(Labels.Count);
+        int done = 0;
         foreach (var (p, gold) in Probabilities(examples.Select(_featurizer.Featurize), cancellationToken))
+        {
             evaluator.Add(p, gold);
+            if (++done % _batchSize == 0) progress?.Report(done);
+        }
+        progress?.Report(done);
         return evaluator.Compute();
     }
 
@@ -139,10 +153,65 @@ public sealed class TextClassifier
     /// <exception cref="InvalidOperationException">The method has no adapter (full fine-tuning: save <see cref="Parameters"/>; feature extraction).</exception>
     public IReadOnlyList<string> SaveAdapter(string directory, string? baseModelNameOrPath = null)
     {
+        _objective?.Task.SyncValues();
         if (Lora is { } lora)
             return PeftLoraFormat.Save(lora, directory, baseModelNameOrPath, "SEQ_CLS", HeadTensors.Of(Parameters, KeyGroup.Classification));
         if (Adapter is { } adapter) return BottleneckAdapterFormat.Save(adapter, directory);
         throw new InvalidOperationException($"Method {Options.Method} has no adapter to save.");
+    }
+
+    /// <summary>
+    /// Saves everything <see cref="Load"/> needs into <paramref name="directory"/>: the base model with the trained head as a
+    /// Hugging Face folder (labels in config.json) and the tokenizer; LoRA unmerged in adapter/ (PEFT's layout, loadable by
+    /// PEFT over this folder); bottleneck adapters in adapter/; the feature-extraction head in feature_head.safetensors;
+    /// and llmmlnet-task.json. Files are written atomically, the manifest last.
+    /// </summary>
+    /// <param name="directory">The folder (created if needed).</param>
+    /// <param name="baseModelNameOrPath">Recorded as the base model (PEFT's base_model_name_or_path), or null.</param>
+    public void Save(string directory, string? baseModelNameOrPath = null)
+    {
+        var manifest = new TaskModelManifest(TaskModelManifest.Classification, TaskModelManifest.MethodName(Options.Method), _featurizer.MaxLength, baseModelNameOrPath)
+        {
+            Pooling = Options.Pooling.ToString(),
+            NormalizeEmbeddings = Options.NormalizeEmbeddings,
+        };
+        _objective?.Task.SyncValues();
+        bool hasAdapter = Lora is not null || Adapter is not null;
+        TaskModelFiles.Save(directory, Parameters, _featurizer.Tokenizer, manifest, hasAdapter ? folder => SaveAdapter(folder, baseModelNameOrPath) : null);
+        if (_featureHead is not null) TaskModelFiles.SaveFeatureHead(Path.Combine(directory, TaskModelManifest.FeatureHeadFile), _featureHead);
+    }
+
+    /// <summary>
+    /// Loads a classifier saved by <see cref="Save"/> (any method), or a plain Hugging Face sequence-classification folder
+    /// (config.json with id2label, model.safetensors with the head, tokenizer files), for prediction and evaluation.
+    /// </summary>
+    /// <param name="directory">The folder.</param>
+    /// <param name="tokenizer">The tokenizer; null loads the folder's.</param>
+    /// <param name="batchSize">Inputs per inference batch. Default 16.</param>
+    /// <exception cref="InvalidDataException">A missing or malformed file, a folder of another task, fewer than two labels, or weights without a trained head.</exception>
+    public static TextClassifier Load(string directory, Tokenizer? tokenizer = null, int batchSize = 16)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"Model folder '{directory}' does not exist.");
+        var manifest = TaskModelManifest.Load(directory);
+        if (manifest.Task != TaskModelManifest.Classification)
+            throw new InvalidDataException($"{directory} holds a '{manifest.Task}' model, not a text classifier.");
+        var config = TaskModelFiles.ReadConfig(directory);
+        if (config.Labels is not { Count: >= 2 } names)
+            throw new InvalidDataException($"{directory}: config.json names no labels (id2label); not a sequence classifier.");
+        var labels = new LabelMap(names);
+        int maxLength = Math.Min(manifest.MaxLength, config.MaxPositions - config.PositionOffset);
+        var (o, adapters) = TaskModelFiles.ReadAdapters(directory, config, manifest.ToOptions(batchSize));
+        var featurizer = new ClassificationFeaturizer(tokenizer ?? Tokenizer.Load(directory), labels, maxLength);
+        var source = ModelSource.FromCheckpoint(directory);
+        if (o.Method == FineTuningMethod.FeatureExtraction)
+        {
+            var task = TaskModel.Build(source, config, KeyGroup.Classification, o.Pooling == PoolingMode.Pooler, o, batchSize, maxLength, adapters);
+            var head = TaskModelFiles.LoadFeatureHead(Path.Combine(directory, TaskModelManifest.FeatureHeadFile), config.HiddenSize, labels.Count);
+            return new TextClassifier(o, featurizer, null, new FeatureExtractor(task, o.Pooling, o.NormalizeEmbeddings), head, null, null);
+        }
+        var model = TaskModel.Build(source, config, KeyGroup.Classification, needPooler: true, o, batchSize, maxLength, adapters);
+        return new TextClassifier(o, featurizer, new ClassificationObjective(model), null, null, null, null);
     }
 
     /// <summary>The trainer's metric names for classification metrics: eval_loss (= log_loss), accuracy, macro_f1, log_loss, auc (binary).</summary>

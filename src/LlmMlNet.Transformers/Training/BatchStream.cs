@@ -37,9 +37,10 @@ internal static class BatchStream
         }
     }
 
-    /// <summary>Counts the source's examples in one streaming pass (memory O(1)).</summary>
+    /// <summary>Counts the source's examples: a collection's own count, else one streaming pass (memory O(1)).</summary>
     public static long Count<TExample>(IEnumerable<TExample> source, CancellationToken cancellationToken)
     {
+        if (source is IReadOnlyCollection<TExample> known) return known.Count;
         long count = 0;
         foreach (var _ in source)
         {

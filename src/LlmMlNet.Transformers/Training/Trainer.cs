@@ -54,7 +54,7 @@ public sealed class Trainer
     /// <exception cref="ArgumentException">Empty training data, a missing evaluator, or a checkpoint written with another batch size.</exception>
     /// <exception cref="TrainingDivergedException">A loss or gradient norm became NaN or infinite; the weights keep their last finite update.</exception>
     /// <exception cref="InvalidOperationException">The evaluator does not return <c>MetricForBestModel</c>.</exception>
-    /// <exception cref="OperationCanceledException">Cancelled; checkpoints already written are intact.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; checkpoints already written are intact (and with <c>CheckpointOnCancel</c> one is written at the last completed step).</exception>
     public TrainingResult Train<TExample, TBatch>(ITrainableModel<TBatch> model, IEnumerable<TExample> trainData,
         IBatchCollator<TExample, TBatch> collator, TrainingEvaluator? evaluate = null, string? resumeFrom = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -85,6 +85,7 @@ public sealed class Trainer
         private readonly List<TrainingProgress> _history = [];
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private TrainerState _state = new();
+        private TrainerState _stepState = new();
         private float[]? _bestValues;
         private string? _lastCheckpoint;
         private long _tokens;
@@ -96,7 +97,21 @@ public sealed class Trainer
             if (_o.MaxSteps is null && total == 0) throw new ArgumentException("The training data is empty.", nameof(data));
             _state = new TrainerState { TotalSteps = total, Seed = _o.Seed, BatchSize = _o.BatchSize };
             if (resumeFrom is not null) Resume(resumeFrom, total);
+            _stepState = _state;
             _p.ZeroGradients();
+            try
+            {
+                return Loop(total);
+            }
+            catch (OperationCanceledException) when (_o.CheckpointOnCancel && _o.OutputDirectory is not null)
+            {
+                SaveCancelled();
+                throw;
+            }
+        }
+
+        private TrainingResult Loop(int total)
+        {
             var schedule = LearningRateSchedule.From(_o, total);
             bool stoppedEarly = false;
             double lastLoss = double.NaN;
@@ -165,6 +180,7 @@ public sealed class Trainer
             _p.AdamWStep(rate, _o.Beta1, _o.Beta2, _o.Epsilon, _o.WeightDecay, step + 1);
             _p.ZeroGradients();
             _state = _state with { GlobalStep = step + 1, LearningRate = rate };
+            _stepState = _state;
             _stepsThisRun++;
             bool last = _state.GlobalStep >= _state.TotalSteps;
             IReadOnlyDictionary<string, double>? metrics = null;
@@ -237,6 +253,17 @@ public sealed class Trainer
                 throw new ArgumentException($"Checkpoint '{folder}' was written with seed {state.Seed}, the options say {_o.Seed}.", nameof(folder));
             _state = state with { TotalSteps = total };
             _lastCheckpoint = Path.GetFullPath(folder);
+        }
+
+        /// <summary>
+        /// A checkpoint at the last completed optimizer step: values and moments have not moved since then (gradients of
+        /// a half-accumulated step are dropped and recomputed on resume), so the data position of that step is exact.
+        /// </summary>
+        private void SaveCancelled()
+        {
+            if (_stepState.GlobalStep == 0 || _lastCheckpoint == StepFolder(_stepState.GlobalStep)) return;
+            _state = _stepState;
+            SaveStep();
         }
 
         private string StepFolder(int step) => Path.GetFullPath(Path.Combine(_o.OutputDirectory!, $"{TrainerCheckpoint.FolderPrefix}{step}"));

@@ -118,6 +118,12 @@ public sealed record TrainerOptions
     /// <summary>Most step checkpoints kept (oldest deleted first); null keeps all. Default null.</summary>
     public int? CheckpointLimit { get; init; }
 
+    /// <summary>
+    /// When cancelled, first write a step checkpoint at the last completed optimizer step (unless one exists), so a resume
+    /// loses no finished step; needs <see cref="OutputDirectory"/>. Default false (cancelling leaves the last periodic checkpoint).
+    /// </summary>
+    public bool CheckpointOnCancel { get; init; }
+
     /// <summary>Folder for checkpoints; null writes nothing. Default null.</summary>
     public string? OutputDirectory { get; init; }
 

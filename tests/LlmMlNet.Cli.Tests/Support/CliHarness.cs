@@ -2,6 +2,7 @@
 // inputs (WordPiece vocabulary, corpus, labeled sets) the command tests train on. Commands that swap
 // Console writers run one at a time (the CliCommands collection).
 using System.Text.Json;
+using LlmMlNet.Cli.Running;
 using LlmMlNet.Transformers.Data;
 using LlmMlNet.Transformers.Synthetic;
 using Xunit;
@@ -30,12 +31,20 @@ public static class CliHarness
 {
     private static readonly object Gate = new();
 
-    public static CliRun Run(params string[] args)
+    public static CliRun Run(params string[] args) => RunUntil(null, args);
+
+    /// <summary>
+    /// Runs a command and, when its standard output first contains <paramref name="trigger"/> (a progress line), cancels it
+    /// exactly as Ctrl+C does; null never cancels.
+    /// </summary>
+    public static CliRun RunUntil(string? trigger, params string[] args)
     {
         lock (Gate)
         {
             var (oldOut, oldError) = (Console.Out, Console.Error);
-            var (output, error) = (new StringWriter(), new StringWriter());
+            using var cancel = new CancellationTokenSource();
+            var (output, error) = (new TriggerWriter(trigger, cancel), new StringWriter());
+            CommandRunner.TestCancellation = cancel.Token;
             Console.SetOut(output);
             Console.SetError(error);
             try
@@ -45,10 +54,19 @@ public static class CliHarness
             }
             finally
             {
+                CommandRunner.TestCancellation = default;
                 Console.SetOut(oldOut);
                 Console.SetError(oldError);
             }
         }
+    }
+
+    /// <summary>A SQuAD file of synthetic questions (v2.0 when <paramref name="unanswerable"/> is above 0).</summary>
+    public static string WriteSquad(string folder, string name, int seed, int contexts, double unanswerable = 0)
+    {
+        var path = Path.Combine(folder, name);
+        QaDatasetGenerator.Write(path, seed, new QaDatasetOptions { ContextCount = contexts, QuestionsPerContext = 2, LongContextFraction = 0, UnanswerableFraction = unanswerable });
+        return path;
     }
 
     /// <summary>A folder with vocab.txt covering every synthetic word (a WordPiece tokenizer folder).</summary>
@@ -76,5 +94,32 @@ public static class CliHarness
         TextClassificationWriter.Write(trainPath, data.Train);
         TextClassificationWriter.Write(validPath, data.Validation);
         return (trainPath, validPath);
+    }
+}
+
+/// <summary>Captures standard output and cancels a token once the text written so far contains a trigger.</summary>
+internal sealed class TriggerWriter(string? trigger, CancellationTokenSource cancel) : StringWriter
+{
+    public override void Write(char value)
+    {
+        base.Write(value);
+        Check();
+    }
+
+    public override void Write(string? value)
+    {
+        base.Write(value);
+        Check();
+    }
+
+    public override void WriteLine(string? value)
+    {
+        base.WriteLine(value);
+        Check();
+    }
+
+    private void Check()
+    {
+        if (trigger is not null && !cancel.IsCancellationRequested && ToString().Contains(trigger, StringComparison.Ordinal)) cancel.Cancel();
     }
 }

@@ -58,6 +58,40 @@ public sealed class TrainerCheckpointTests
     }
 
     [Fact]
+    public void CheckpointOnCancelSavesTheLastFinishedStepEvenMidAccumulation()
+    {
+        var data = BigramBlocks(40, Length, Vocabulary);
+        using var straightDir = new TempFolder();
+        var (straight, straightObjective) = NewModel();
+        new Trainer(Options(straightDir.Path)).Train(straightObjective, data, MlmCollator(Vocabulary));
+
+        // Cancelled while the data is read, so the stop lands between the micro-batches of one accumulated step.
+        using var stoppedDir = new TempFolder();
+        var (first, firstObjective) = NewModel();
+        using var cancel = new CancellationTokenSource();
+        int read = 0, lastStep = 0;
+        IEnumerable<T> CancelAfter<T>(IEnumerable<T> source, int count)
+        {
+            foreach (var item in source)
+            {
+                if (++read == count) cancel.Cancel();
+                yield return item;
+            }
+        }
+        var options = Options(stoppedDir.Path) with { CheckpointEverySteps = null, CheckpointOnCancel = true };
+        Assert.ThrowsAny<OperationCanceledException>(() => new Trainer(options).Train(firstObjective, CancelAfter(data, 70), MlmCollator(Vocabulary),
+            progress: new SyncProgress(p => lastStep = p.Step), cancellationToken: cancel.Token));
+        Assert.InRange(lastStep, 1, 14);
+        var checkpoint = Path.Combine(stoppedDir.Path, $"checkpoint-{lastStep}");
+        Assert.Equal([checkpoint], Directory.GetDirectories(stoppedDir.Path));
+
+        var (resumed, resumedObjective) = NewModel();
+        var rest = new Trainer(options).Train(resumedObjective, data, MlmCollator(Vocabulary), resumeFrom: checkpoint);
+        Assert.Equal(15, rest.GlobalStep);
+        AssertBitIdentical(straight.Parameters, resumed.Parameters);
+    }
+
+    [Fact]
     public void CheckpointRoundTripsStateAndRejectsAnotherModel()
     {
         using var dir = new TempFolder();
