@@ -1,0 +1,435 @@
+# Generates tests/LlmMlNet.Transformers.Tests/Fixtures/families/: tiny random checkpoints of BERT,
+# RoBERTa, DistilBERT and GPT-2 in Hugging Face's layouts (config.json with HF's field names,
+# model.safetensors / shards / pytorch_model.bin), in F32, F16 and BF16 and in older key layouts,
+# each with expected.json: padded inputs and the outputs of hf_reference.py (HF's forwards in plain
+# PyTorch, eval mode) computed from the weights exactly as stored (F16/BF16 upcast to float32).
+#   /usr/bin/python3 make_parity_fixtures.py            writes the fixtures (deterministic)
+#   /usr/bin/python3 make_parity_fixtures.py --check-saved DIR --fixture NAME
+#                                                       checks a folder our CheckpointSaver wrote: HF key
+#                                                       names and shapes, and outputs equal to NAME's
+# The tests read the committed files only; Python is needed only to regenerate or to check a save.
+import argparse
+import json
+import os
+import shutil
+import sys
+
+import torch
+
+import hf_reference as ref
+import safetensors_io as st
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.normpath(os.path.join(HERE, "..", "Fixtures", "families"))
+V, C, L, H, FFN, P, LABELS = 48, 16, 2, 4, 40, 20, 3
+VERSION = "4.46.0"
+PREFIX = {"bert": "bert.", "roberta": "roberta.", "distilbert": "distilbert.", "gpt2": "transformer."}
+HEAD_PREFIXES = ("cls.", "lm_head.", "classifier.", "pre_classifier.", "vocab_", "qa_outputs.", "score.")
+BUFFERS = ("position_ids", "attn.bias", "attn.masked_bias")
+TIED = {"cls.predictions.decoder.weight", "lm_head.decoder.weight", "vocab_projector.weight", "lm_head.weight"}
+ALIASES = {"cls.predictions.decoder.bias": "cls.predictions.bias", "lm_head.decoder.bias": "lm_head.bias"}
+
+
+# ----------------------------------------------------------------------------------------------- weights
+class Init:
+    """Random weights with a fixed generator: matrices N(0, 0.35), embeddings N(0, 1), LayerNorm gains 1 + N(0, 0.1), biases N(0, 0.1)."""
+
+    def __init__(self, seed):
+        self.g = torch.Generator().manual_seed(seed)
+
+    def n(self, *shape, std=1.0, mean=0.0):
+        return torch.randn(*shape, generator=self.g) * std + mean
+
+    def linear(self, sd, name, out_dim, in_dim, bias=True, conv1d=False):
+        sd[name + ".weight"] = self.n(in_dim, out_dim, std=0.35) if conv1d else self.n(out_dim, in_dim, std=0.35)
+        if bias:
+            sd[name + ".bias"] = self.n(out_dim, std=0.1)
+
+    def norm(self, sd, name, dim=C, gamma_beta=False):
+        w, b = ("gamma", "beta") if gamma_beta else ("weight", "bias")
+        sd[f"{name}.{w}"] = self.n(dim, std=0.1, mean=1.0)
+        sd[f"{name}.{b}"] = self.n(dim, std=0.1)
+
+
+def bert_like_weights(init, prefix, positions, type_vocab):
+    sd = {}
+    sd[prefix + "embeddings.word_embeddings.weight"] = init.n(V, C)
+    sd[prefix + "embeddings.position_embeddings.weight"] = init.n(positions, C)
+    sd[prefix + "embeddings.token_type_embeddings.weight"] = init.n(type_vocab, C)
+    init.norm(sd, prefix + "embeddings.LayerNorm")
+    for i in range(L):
+        layer = f"{prefix}encoder.layer.{i}."
+        for name in ("query", "key", "value"):
+            init.linear(sd, layer + "attention.self." + name, C, C)
+        init.linear(sd, layer + "attention.output.dense", C, C)
+        init.norm(sd, layer + "attention.output.LayerNorm")
+        init.linear(sd, layer + "intermediate.dense", FFN, C)
+        init.linear(sd, layer + "output.dense", C, FFN)
+        init.norm(sd, layer + "output.LayerNorm")
+    init.linear(sd, prefix + "pooler.dense", C, C)
+    return sd
+
+
+def bert_weights(init):
+    sd = bert_like_weights(init, "bert.", P, 2)
+    init.linear(sd, "cls.predictions.transform.dense", C, C)
+    init.norm(sd, "cls.predictions.transform.LayerNorm")
+    sd["cls.predictions.bias"] = init.n(V, std=0.1)
+    init.linear(sd, "classifier", LABELS, C)
+    init.linear(sd, "qa_outputs", 2, C)
+    return sd
+
+
+def roberta_weights(init):
+    sd = bert_like_weights(init, "roberta.", P + 2, 1)
+    init.linear(sd, "lm_head.dense", C, C)
+    init.norm(sd, "lm_head.layer_norm")
+    sd["lm_head.bias"] = init.n(V, std=0.1)
+    init.linear(sd, "classifier.dense", C, C)
+    init.linear(sd, "classifier.out_proj", LABELS, C)
+    init.linear(sd, "qa_outputs", 2, C)
+    return sd
+
+
+def distilbert_weights(init, sinusoidal):
+    sd, p = {}, "distilbert."
+    sd[p + "embeddings.word_embeddings.weight"] = init.n(V, C)
+    sd[p + "embeddings.position_embeddings.weight"] = ref.sinusoidal_table(P, C) if sinusoidal else init.n(P, C)
+    init.norm(sd, p + "embeddings.LayerNorm")
+    for i in range(L):
+        layer = f"{p}transformer.layer.{i}."
+        for name in ("q_lin", "k_lin", "v_lin", "out_lin"):
+            init.linear(sd, layer + "attention." + name, C, C)
+        init.norm(sd, layer + "sa_layer_norm")
+        init.linear(sd, layer + "ffn.lin1", FFN, C)
+        init.linear(sd, layer + "ffn.lin2", C, FFN)
+        init.norm(sd, layer + "output_layer_norm")
+    init.linear(sd, "vocab_transform", C, C)
+    init.norm(sd, "vocab_layer_norm")
+    sd["vocab_projector.bias"] = init.n(V, std=0.1)
+    init.linear(sd, "pre_classifier", C, C)
+    init.linear(sd, "classifier", LABELS, C)
+    init.linear(sd, "qa_outputs", 2, C)
+    return sd
+
+
+def gpt2_weights(init):
+    sd, p = {}, "transformer."
+    sd[p + "wte.weight"] = init.n(V, C)
+    sd[p + "wpe.weight"] = init.n(P, C)
+    for i in range(L):
+        layer = f"{p}h.{i}."
+        init.norm(sd, layer + "ln_1")
+        init.linear(sd, layer + "attn.c_attn", 3 * C, C, conv1d=True)
+        init.linear(sd, layer + "attn.c_proj", C, C, conv1d=True)
+        init.norm(sd, layer + "ln_2")
+        init.linear(sd, layer + "mlp.c_fc", FFN, C, conv1d=True)
+        init.linear(sd, layer + "mlp.c_proj", C, FFN, conv1d=True)
+    init.norm(sd, p + "ln_f")
+    sd["score.weight"] = init.n(LABELS, C, std=0.35)
+    init.linear(sd, "qa_outputs", 2, C)
+    return sd
+
+
+# ----------------------------------------------------------------------------------------------- configs
+def labels_fields():
+    return {"id2label": {str(i): f"LABEL_{i}" for i in range(LABELS)}, "label2id": {f"LABEL_{i}": i for i in range(LABELS)}}
+
+
+def bert_config(architectures, act="gelu", dtype="float32"):
+    return {"architectures": architectures, "attention_probs_dropout_prob": 0.1, "classifier_dropout": None, "hidden_act": act,
+            "hidden_dropout_prob": 0.1, "hidden_size": C, "initializer_range": 0.02, "intermediate_size": FFN,
+            "layer_norm_eps": 1e-12, "max_position_embeddings": P, "model_type": "bert", "num_attention_heads": H,
+            "num_hidden_layers": L, "pad_token_id": 0, "position_embedding_type": "absolute", "torch_dtype": dtype,
+            "transformers_version": VERSION, "type_vocab_size": 2, "use_cache": True, "vocab_size": V, **labels_fields()}
+
+
+def roberta_config(architectures, act="gelu", dtype="float32"):
+    cfg = bert_config(architectures, act=act, dtype=dtype)
+    cfg.update({"model_type": "roberta", "bos_token_id": 0, "eos_token_id": 2, "pad_token_id": 1, "layer_norm_eps": 1e-5,
+                "max_position_embeddings": P + 2, "type_vocab_size": 1})
+    return cfg
+
+
+def distilbert_config(architectures, act="gelu", sinusoidal=False, dtype="float32"):
+    return {"activation": act, "architectures": architectures, "attention_dropout": 0.1, "dim": C, "dropout": 0.1,
+            "hidden_dim": FFN, "initializer_range": 0.02, "max_position_embeddings": P, "model_type": "distilbert",
+            "n_heads": H, "n_layers": L, "pad_token_id": 0, "qa_dropout": 0.1, "seq_classif_dropout": 0.2,
+            "sinusoidal_pos_embds": sinusoidal, "tie_weights_": True, "torch_dtype": dtype, "transformers_version": VERSION,
+            "vocab_size": V, **labels_fields()}
+
+
+def gpt2_config(architectures, pad=True, dtype="float32"):
+    cfg = {"activation_function": "gelu_new", "architectures": architectures, "attn_pdrop": 0.1, "bos_token_id": V - 1,
+           "embd_pdrop": 0.1, "eos_token_id": V - 1, "initializer_range": 0.02, "layer_norm_epsilon": 1e-5,
+           "model_type": "gpt2", "n_ctx": P, "n_embd": C, "n_head": H, "n_inner": FFN, "n_layer": L, "n_positions": P,
+           "reorder_and_upcast_attn": False, "resid_pdrop": 0.1, "scale_attn_by_inverse_layer_idx": False,
+           "scale_attn_weights": True, "summary_activation": None, "summary_first_dropout": 0.1,
+           "summary_proj_to_labels": True, "summary_type": "cls_index", "summary_use_proj": True, "torch_dtype": dtype,
+           "transformers_version": VERSION, "use_cache": True, "vocab_size": V, **labels_fields()}
+    if pad:
+        cfg["pad_token_id"] = V - 1
+    return cfg
+
+
+# ----------------------------------------------------------------------------------------------- inputs
+def padded_batch(lengths, t, first, last, pad, low, seed, left=False):
+    """[B, t] ids: first + random ids in [low, V - 1) + last, padded with pad (right, or left); and the mask."""
+    g = torch.Generator().manual_seed(seed)
+    ids, mask = torch.full((len(lengths), t), pad, dtype=torch.long), torch.zeros(len(lengths), t, dtype=torch.long)
+    for b, n in enumerate(lengths):
+        row = torch.randint(low, V - 1, (n,), generator=g)
+        if first is not None:
+            row[0] = first
+        if last is not None:
+            row[-1] = last
+        span = slice(t - n, t) if left else slice(0, n)
+        ids[b, span], mask[b, span] = row, 1
+    return ids, mask
+
+
+def tensor_json(t):
+    return {"shape": list(t.shape), "data": [float(f"{v:.7g}") for v in t.detach().reshape(-1).tolist()]}
+
+
+# ----------------------------------------------------------------------------------------------- canonical keys
+def canonicalize(raw, family):
+    """What HF's from_pretrained makes of stored keys: gamma/beta renamed, base prefix added, buffers and tied copies dropped, float32."""
+    prefix, out = PREFIX[family], {}
+    for key, value in raw.items():
+        for old, new in (("LayerNorm.gamma", "LayerNorm.weight"), ("LayerNorm.beta", "LayerNorm.bias")):
+            if key.endswith(old):
+                key = key[: -len(old)] + new
+        if key in BUFFERS or key.endswith(tuple("." + b for b in BUFFERS)) or key in TIED:
+            continue
+        if not key.startswith(prefix) and not key.startswith(HEAD_PREFIXES):
+            key = prefix + key
+        if key in ALIASES:
+            out.setdefault(ALIASES[key], value.float())
+            continue
+        out[key] = value.float()
+    return out
+
+
+# ----------------------------------------------------------------------------------------------- outputs
+def encoder_outputs(family, sd, cfg, inputs):
+    ids, mask, types = inputs["input_ids"], inputs["attention_mask"], inputs.get("token_type_ids")
+    out = {}
+    if family == "distilbert":
+        hidden = ref.distilbert_encoder(sd, cfg, ids, mask)
+        pooled = None
+    else:
+        hidden, pooled = ref.bert_encoder(sd, cfg, ids, mask, types, PREFIX[family], roberta=family == "roberta")
+    out["last_hidden_state"] = hidden
+    if pooled is not None and family == "bert":
+        out["pooler_output"] = pooled
+    if family == "bert":
+        if "cls.predictions.bias" in sd:
+            out["mlm_logits"] = ref.bert_mlm_logits(sd, cfg, hidden)
+        if "classifier.weight" in sd:
+            out["classifier_logits"] = ref.bert_classifier_logits(sd, pooled)
+    elif family == "roberta":
+        if "lm_head.bias" in sd:
+            out["mlm_logits"] = ref.roberta_mlm_logits(sd, cfg, hidden)
+        if "classifier.out_proj.weight" in sd:
+            out["classifier_logits"] = ref.roberta_classifier_logits(sd, hidden)
+    else:
+        if "vocab_projector.bias" in sd:
+            out["mlm_logits"] = ref.distilbert_mlm_logits(sd, cfg, hidden)
+        if "classifier.weight" in sd:
+            out["classifier_logits"] = ref.distilbert_classifier_logits(sd, hidden)
+    if "qa_outputs.weight" in sd:
+        out["qa_start_logits"], out["qa_end_logits"] = ref.qa_logits(sd, hidden)
+    return out
+
+
+def gpt2_outputs(sd, cfg, inputs):
+    ids, mask = inputs["input_ids"], inputs["attention_mask"]
+    hidden = ref.gpt2_body(sd, cfg, ids, mask)
+    out = {"last_hidden_state": hidden, "lm_logits": ref.gpt2_lm_logits(sd, hidden)}
+    if "score.weight" in sd:
+        out["classifier_logits"] = ref.gpt2_classifier_logits(sd, cfg, hidden, ids)
+        out["classifier_index"] = ref.gpt2_last_non_pad_token(ids, cfg.get("pad_token_id")).float()
+    if "qa_outputs.weight" in sd:
+        out["qa_start_logits"], out["qa_end_logits"] = ref.qa_logits(sd, hidden)
+    return out
+
+
+def family_inputs(family, pad):
+    if family == "bert":
+        ids, mask = padded_batch([7, 5, 3], 7, 2, 3, pad, 4, seed=11)
+        types = torch.tensor([[0, 0, 0, 0, 1, 1, 1], [0, 0, 0, 1, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0]])
+        return [("inputs", {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})]
+    if family == "roberta":
+        ids, mask = padded_batch([7, 5, 3], 7, 0, 2, pad, 3, seed=12)
+        return [("inputs", {"input_ids": ids, "attention_mask": mask})]
+    if family == "distilbert":
+        ids, mask = padded_batch([7, 5, 3], 7, 2, 3, pad, 4, seed=13)
+        return [("inputs", {"input_ids": ids, "attention_mask": mask})]
+    right = padded_batch([7, 4, 2], 7, None, None, V - 1, 0, seed=14)
+    left = padded_batch([7, 4, 2], 7, None, None, V - 1, 0, seed=14, left=True)
+    # Rows that end in a real eos (= the pad id, as GPT-2 fine-tunes set it, attention_mask 1) before the padding:
+    # HF pools the rightmost token that is not the pad id, not the last position the mask allows.
+    eos_tail = padded_batch([6, 7, 4], 7, None, V - 1, V - 1, 0, seed=15)
+    return [("inputs", dict(zip(("input_ids", "attention_mask"), right))),
+            ("left_padded", dict(zip(("input_ids", "attention_mask"), left))),
+            ("eos_tail", dict(zip(("input_ids", "attention_mask"), eos_tail)))]
+
+
+def expected_json(family, canonical, cfg, dtype, doc):
+    result = {"doc": doc, "family": family, "checkpoint_dtype": dtype,
+              "note": "Outputs of hf_reference.py (Hugging Face's forward in plain PyTorch, eval mode, float32) on the stored "
+                      "weights upcast to float32. Encoders: every position is as HF computes it. GPT-2: compare positions "
+                      "with attention_mask 1 (HF's outputs at masked query positions depend on its attention implementation)."}
+    pad = cfg.get("pad_token_id", 0) if cfg.get("pad_token_id") is not None else V - 1
+    with torch.no_grad():
+        for name, inputs in family_inputs(family, pad):
+            outputs = gpt2_outputs(canonical, cfg, inputs) if family == "gpt2" else encoder_outputs(family, canonical, cfg, inputs)
+            result[name] = {"inputs": {k: v.tolist() for k, v in inputs.items()},
+                            "outputs": {k: tensor_json(v) for k, v in outputs.items()}}
+    return result
+
+
+# ----------------------------------------------------------------------------------------------- variants
+def cast(sd, dtype):
+    return {k: (v.to(dtype) if v.is_floating_point() else v) for k, v in sd.items()}
+
+
+def strip_prefix(sd, prefix):
+    return {(k[len(prefix):] if k.startswith(prefix) else k): v for k, v in sd.items()}
+
+
+def only_base(sd, prefix):
+    return {k: v for k, v in sd.items() if k.startswith(prefix)}
+
+
+def write_variant(name, family, stored, cfg, doc, shards=0):
+    folder = os.path.join(OUT, name)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2, sort_keys=True)
+        f.write("\n")
+    if shards:
+        st.write_sharded(folder, stored, shards)
+    else:
+        st.write(os.path.join(folder, "model.safetensors"), stored)
+    dtype = sorted({st._NAME_OF[v.dtype] for v in stored.values() if v.is_floating_point() and v.dim() > 1})
+    expected = expected_json(family, canonicalize(stored, family), cfg, "+".join(dtype), doc)
+    with open(os.path.join(folder, "expected.json"), "w") as f:
+        json.dump(expected, f, separators=(",", ":"))
+        f.write("\n")
+
+
+def generate():
+    os.makedirs(OUT, exist_ok=True)
+    heads = {"bert": ["BertForMaskedLM", "BertForSequenceClassification", "BertForQuestionAnswering"]}
+    bert = bert_weights(Init(1))
+    bert_ids = {"bert.embeddings.position_ids": torch.arange(P).unsqueeze(0)}
+    write_variant("bert", "bert", {**bert, **bert_ids}, bert_config(heads["bert"]),
+                  "BERT, F32, every head in one file (pooler, cls.predictions, classifier, qa_outputs) and the int64 position_ids buffer.")
+    old = {}
+    for k, v in bert.items():
+        k = k.replace("LayerNorm.weight", "LayerNorm.gamma").replace("LayerNorm.bias", "LayerNorm.beta")
+        old[k] = v
+    old["cls.predictions.decoder.weight"] = bert["bert.embeddings.word_embeddings.weight"]
+    old["cls.predictions.decoder.bias"] = bert["cls.predictions.bias"]
+    Init(9).linear(old, "cls.seq_relationship", 2, C)
+    write_variant("bert-tf-names-f16", "bert", cast(old, torch.float16), bert_config(["BertForPreTraining"], act="relu", dtype="float16"),
+                  "BERT, F16, hidden_act relu, TF-era names (LayerNorm.gamma/beta), the tied decoder weight and decoder.bias stored "
+                  "explicitly, and an NSP head (cls.seq_relationship) no model here uses.")
+    write_variant("bert-base-noprefix", "bert", strip_prefix(only_base(bert, "bert."), "bert."), bert_config(["BertModel"]),
+                  "BertModel.save_pretrained layout: no 'bert.' prefix, pooler, no task head (a classifier loaded from it starts fresh).")
+
+    roberta = roberta_weights(Init(2))
+    roberta_ids = {"roberta.embeddings.position_ids": torch.arange(P + 2).unsqueeze(0)}
+    write_variant("roberta", "roberta", {**roberta, **roberta_ids},
+                  roberta_config(["RobertaForMaskedLM", "RobertaForSequenceClassification", "RobertaForQuestionAnswering"]),
+                  "RoBERTa, F32, every head (lm_head, classifier.dense/out_proj, qa_outputs); pad_token_id 1, positions from padding_idx + 1.")
+    mlm_only = {k: v for k, v in roberta.items() if not k.startswith(("classifier.", "qa_outputs.", "roberta.pooler."))}
+    mlm_only["lm_head.decoder.weight"] = roberta["roberta.embeddings.word_embeddings.weight"]
+    mlm_only["lm_head.decoder.bias"] = roberta["lm_head.bias"]
+    write_variant("roberta-mlm-bf16-sharded", "roberta", cast(mlm_only, torch.bfloat16), roberta_config(["RobertaForMaskedLM"], act="gelu_new", dtype="bfloat16"),
+                  "RobertaForMaskedLM, BF16, hidden_act gelu_new (its lm_head still uses exact GELU), three shards with model.safetensors.index.json, tied lm_head.decoder.weight/bias stored.",
+                  shards=3)
+
+    distil = distilbert_weights(Init(3), sinusoidal=False)
+    write_variant("distilbert", "distilbert", {**distil, "distilbert.embeddings.position_ids": torch.arange(P).unsqueeze(0)},
+                  distilbert_config(["DistilBertForMaskedLM", "DistilBertForSequenceClassification", "DistilBertForQuestionAnswering"], act="relu"),
+                  "DistilBERT, F32, activation relu (FFN and MLM transform), every head (vocab_transform/vocab_layer_norm/vocab_projector, pre_classifier + classifier, qa_outputs).")
+    sinus = distilbert_weights(Init(4), sinusoidal=True)
+    write_variant("distilbert-sinusoidal-noprefix", "distilbert", strip_prefix(only_base(sinus, "distilbert."), "distilbert."),
+                  distilbert_config(["DistilBertModel"], sinusoidal=True),
+                  "DistilBertModel.save_pretrained layout (no 'distilbert.' prefix, no heads), sinusoidal_pos_embds (table stored), gelu.")
+
+    gpt2 = gpt2_weights(Init(5))
+    buffers = {}
+    for i in range(L):
+        buffers[f"transformer.h.{i}.attn.bias"] = torch.tril(torch.ones(P, P, dtype=torch.bool)).view(1, 1, P, P)
+        buffers[f"transformer.h.{i}.attn.masked_bias"] = torch.tensor(-1e4)
+    write_variant("gpt2", "gpt2", {**gpt2, **buffers},
+                  gpt2_config(["GPT2LMHeadModel", "GPT2ForSequenceClassification", "GPT2ForQuestionAnswering"]),
+                  "GPT-2, F32, 'transformer.' prefix, score (no bias) and qa_outputs heads, attn.bias (bool) and attn.masked_bias "
+                  "(scalar) buffers, pad_token_id = eos; right- and left-padded batches.")
+    original = strip_prefix({k: v for k, v in gpt2.items() if k.startswith("transformer.")}, "transformer.")
+    original["lm_head.weight"] = gpt2["transformer.wte.weight"]
+    for i in range(L):
+        original[f"h.{i}.attn.bias"] = torch.tril(torch.ones(P, P, dtype=torch.uint8)).view(1, 1, P, P)
+    write_variant("gpt2-noprefix-lmhead-bf16", "gpt2", cast(original, torch.bfloat16), gpt2_config(["GPT2LMHeadModel"], pad=False, dtype="bfloat16"),
+                  "GPT-2 in the original layout (no 'transformer.' prefix, uint8 attn.bias buffers), BF16, with the tied "
+                  "lm_head.weight stored explicitly; no pad_token_id.")
+
+    folder = os.path.join(OUT, "bert-pytorch-bin-only")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump(bert_config(["BertModel"]), f, indent=2, sort_keys=True)
+        f.write("\n")
+    torch.save({"embeddings.word_embeddings.weight": bert["bert.embeddings.word_embeddings.weight"]}, os.path.join(folder, "pytorch_model.bin"))
+
+
+# ----------------------------------------------------------------------------------------------- save check
+def check_saved(saved, fixture):
+    """Checks a folder our saver wrote against fixture NAME: HF key names and shapes, and the reference's outputs."""
+    with open(os.path.join(OUT, fixture, "config.json")) as f:
+        family = json.load(f)["model_type"]
+    with open(os.path.join(saved, "config.json")) as f:
+        cfg = json.load(f)
+    assert cfg["model_type"] == family, f"model_type {cfg['model_type']} != {family}"
+    original = canonicalize(st.read_folder(os.path.join(OUT, fixture)), family)
+    written = st.read_folder(saved)
+    assert all(v.dtype == torch.float32 for v in written.values()), "saved tensors must be F32"
+    if family == "roberta":  # RoBERTa's task heads are built with add_pooling_layer=False: no pooler to save
+        original = {k: v for k, v in original.items() if not k.startswith("roberta.pooler.")}
+    missing, extra = sorted(set(original) - set(written)), sorted(set(written) - set(original))
+    assert not missing and not extra, f"keys differ: missing {missing}, unexpected {extra}"
+    for k in original:
+        assert tuple(written[k].shape) == tuple(original[k].shape), f"{k}: shape {tuple(written[k].shape)} != {tuple(original[k].shape)}"
+    with open(os.path.join(OUT, fixture, "expected.json")) as f:
+        expected = json.load(f)
+    recomputed = expected_json(family, written, cfg, "F32", "")
+    worst = 0.0
+    for part in ("inputs", "left_padded", "eos_tail"):
+        if part not in expected:
+            continue
+        for name, value in expected[part]["outputs"].items():
+            got = torch.tensor(recomputed[part]["outputs"][name]["data"])
+            worst = max(worst, (got - torch.tensor(value["data"])).abs().max().item())
+    assert worst <= 1e-5, f"outputs differ by {worst}"
+    print(f"{saved}: {len(written)} tensors, HF keys and shapes as {fixture}, outputs within {worst:.2e}")
+
+
+def main():
+    torch.set_num_threads(2)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--check-saved")
+    parser.add_argument("--fixture")
+    args = parser.parse_args()
+    if args.check_saved:
+        check_saved(args.check_saved, args.fixture)
+    else:
+        generate()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
