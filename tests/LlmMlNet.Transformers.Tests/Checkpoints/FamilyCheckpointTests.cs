@@ -109,6 +109,18 @@ public sealed class FamilyCheckpointTests
         Assert.Contains("safe_serialization=True", error.Message);
     }
 
+    [Fact]
+    public void EveryActivationAConfigMayNameIsOneTheLayersRunAndOthersFailAtRead()
+    {
+        foreach (var name in ModelFamilies.ActivationNames) LlmMlNet.Transformers.Layers.Activations.Parse(name);
+        using var temp = new TempFolder();
+        var text = File.ReadAllText(Path.Combine(FamilyFixture.PathOf("bert"), "config.json")).Replace("\"hidden_act\": \"gelu\"", "\"hidden_act\": \"silu\"");
+        File.WriteAllText(temp.File("config.json"), text);
+        var error = Assert.Throws<InvalidDataException>(() => TransformerConfigReader.Read(temp.File("config.json")));
+        Assert.Contains("'hidden_act' is 'silu'", error.Message);
+        Assert.Contains(temp.File("config.json"), error.Message);
+    }
+
     private static double Std(ReadOnlySpan<float> values)
     {
         double sum = 0, squares = 0;
