@@ -121,6 +121,32 @@ public sealed class FamilyCheckpointTests
         Assert.Contains(temp.File("config.json"), error.Message);
     }
 
+    [Fact]
+    public void ConfigWithoutModelTypeTakesTheFamilyFromTheFolderNameOrArchitectures()
+    {
+        using var temp = new TempFolder();
+        string Without(string fixture, string folderName, bool keepArchitectures)
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(temp.Path, folderName)).FullName;
+            var lines = File.ReadAllLines(Path.Combine(FamilyFixture.PathOf(fixture), "config.json"))
+                .Where(l => !l.Contains("\"model_type\"", StringComparison.Ordinal)).ToList();
+            var text = string.Join("\n", lines);
+            if (!keepArchitectures) text = System.Text.RegularExpressions.Regex.Replace(text, "\"architectures\": \\[[^\\]]*\\],", "");
+            File.WriteAllText(Path.Combine(folder, "config.json"), text);
+            File.Copy(Path.Combine(FamilyFixture.PathOf(fixture), "model.safetensors"), Path.Combine(folder, "model.safetensors"));
+            return folder;
+        }
+
+        // Google's BERT miniatures ship such configs; Hugging Face's AutoConfig matches the name.
+        var miniature = Without("bert", "bert_uncased_L-2_H-128_A-2", keepArchitectures: false);
+        var parameters = TransformerParameters.FromPretrained(miniature, HeadKinds.Groups(HeadKind.None, ModelFamily.Bert), out _);
+        Assert.Equal(ModelFamily.Bert, parameters.Config.Family);
+        Assert.Equal(ModelFamily.DistilBert, TransformerConfigReader.Read(Path.Combine(Without("distilbert", "my-distilbert-copy", false), "config.json")).Family);
+        Assert.Equal(ModelFamily.Roberta, TransformerConfigReader.Read(Path.Combine(Without("roberta", "model-a", true), "config.json")).Family);
+        var error = Assert.Throws<InvalidDataException>(() => TransformerConfigReader.Read(Path.Combine(Without("gpt2", "model-b", false), "config.json")));
+        Assert.Contains("missing required field 'model_type'", error.Message);
+    }
+
     private static double Std(ReadOnlySpan<float> values)
     {
         double sum = 0, squares = 0;
