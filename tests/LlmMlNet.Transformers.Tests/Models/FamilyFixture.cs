@@ -33,8 +33,9 @@ internal sealed class FamilyFixture
         return new FamilyFixture(name, document.RootElement.Clone());
     }
 
-    /// <summary>The parts with inputs and outputs: "inputs", and GPT-2's "left_padded" and "eos_tail".</summary>
-    public IEnumerable<string> Parts => new[] { "inputs", "left_padded", "eos_tail" }.Where(p => Root.TryGetProperty(p, out _));
+    /// <summary>The parts with inputs and outputs: "inputs", and GPT-2's "left_padded", "eos_tail" and "token_types".</summary>
+    public IEnumerable<string> Parts => Root.EnumerateObject()
+        .Where(p => p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("inputs", out _)).Select(p => p.Name).ToList();
 
     public ModelBatch Batch(string part) => ParityFixture.BatchOf(Root.GetProperty(part).GetProperty("inputs"));
 

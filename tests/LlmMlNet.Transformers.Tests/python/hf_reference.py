@@ -175,14 +175,17 @@ def _conv1d(sd, name, x):
     return torch.addmm(sd[name + ".bias"], x.reshape(-1, x.shape[-1]), sd[name + ".weight"]).view(*x.shape[:-1], -1)
 
 
-def gpt2_body(sd, cfg, input_ids, attention_mask, position_ids=None):
-    """GPT2Model forward (eager attention): last_hidden_state after ln_f. Positions default to 0..T-1, pads included."""
+def gpt2_body(sd, cfg, input_ids, attention_mask, position_ids=None, token_type_ids=None):
+    """GPT2Model forward (eager attention): last_hidden_state after ln_f. Positions default to 0..T-1, pads included;
+    token_type_ids, when given, are embedded with wte and added (GPT2Model: token_type_embeds = self.wte(token_type_ids))."""
     assert cfg.get("scale_attn_weights", True) and not cfg.get("scale_attn_by_inverse_layer_idx", False)
     p = "transformer."
     b, t = input_ids.shape
     if position_ids is None:
         position_ids = torch.arange(t).unsqueeze(0).expand(b, t)
     x = sd[p + "wte.weight"][input_ids] + sd[p + "wpe.weight"][position_ids]
+    if token_type_ids is not None:
+        x = x + sd[p + "wte.weight"][token_type_ids]
     eps = cfg.get("layer_norm_epsilon", 1e-5)
     n_heads = cfg["n_head"]
     act = activation(cfg.get("activation_function", "gelu_new"))
