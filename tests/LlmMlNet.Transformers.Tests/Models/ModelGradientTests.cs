@@ -86,13 +86,7 @@ public sealed class ModelGradientTests
             foreach (var index in new[] { largest, random.Next(handle.Length) })
             {
                 var at = handle.Offset + index;
-                var original = set.Values[at];
-                set.Values[at] = original + h;
-                double plus = task.ForwardLoss(batch, labels);
-                set.Values[at] = original - h;
-                double minus = task.ForwardLoss(batch, labels);
-                set.Values[at] = original;
-                var fd = (plus - minus) / (2.0 * h);
+                var fd = CentralDifference(task, at, batch, labels, h);
                 var analytic = gradients[at];
                 Assert.True(Math.Abs(fd - analytic) <= 2e-3 + 3e-2 * Math.Abs(fd),
                     $"{family}/{head}: {handle.Name}[{index}]: backward {analytic} vs finite difference {fd}");
@@ -101,6 +95,19 @@ public sealed class ModelGradientTests
         }
         Assert.True(checkedCount >= 2 * set.Layout.Tensors.Count);
         Assert.Contains(gradients, g => g != 0);
+    }
+
+    // (L(θ + h) - L(θ - h)) / 2h for the flat parameter `at`, restoring it afterwards.
+    private static double CentralDifference(TransformerTask task, int at, ModelBatch batch, int[] labels, float h)
+    {
+        var values = task.Model.Parameters.Set.Values;
+        var original = values[at];
+        values[at] = original + h;
+        double plus = task.ForwardLoss(batch, labels);
+        values[at] = original - h;
+        double minus = task.ForwardLoss(batch, labels);
+        values[at] = original;
+        return (plus - minus) / (2.0 * h);
     }
 
     [Fact]
@@ -123,13 +130,7 @@ public sealed class ModelGradientTests
             for (var c = 0; c < config.HiddenSize; c++)
             {
                 var at = word.Offset + row * config.HiddenSize + c;
-                var original = set.Values[at];
-                set.Values[at] = original + h;
-                double plus = task.ForwardLoss(batch, labels);
-                set.Values[at] = original - h;
-                double minus = task.ForwardLoss(batch, labels);
-                set.Values[at] = original;
-                var fd = (plus - minus) / (2.0 * h);
+                var fd = CentralDifference(task, at, batch, labels, h);
                 Assert.True(Math.Abs(fd - gradients[at]) <= 2e-3 + 3e-2 * Math.Abs(fd), $"wte[{row}, {c}]: backward {gradients[at]} vs finite difference {fd}");
             }
     }
