@@ -17,6 +17,7 @@ public sealed class FamilySaveRoundTripTests
     [Theory]
     [InlineData("bert")]
     [InlineData("roberta")]
+    [InlineData("roberta-base-noprefix")]
     [InlineData("distilbert")]
     [InlineData("distilbert-sinusoidal-noprefix")]
     [InlineData("gpt2")]

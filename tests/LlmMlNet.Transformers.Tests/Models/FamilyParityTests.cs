@@ -17,7 +17,7 @@ public sealed class FamilyParityTests
 
     public static TheoryData<string> Checkpoints => new()
     {
-        "bert", "bert-tf-names-f16", "bert-base-noprefix", "roberta", "roberta-mlm-bf16-sharded",
+        "bert", "bert-tf-names-f16", "bert-base-noprefix", "roberta", "roberta-base-noprefix", "roberta-mlm-bf16-sharded",
         "distilbert", "distilbert-sinusoidal-noprefix", "gpt2", "gpt2-noprefix-lmhead-bf16",
     };
 

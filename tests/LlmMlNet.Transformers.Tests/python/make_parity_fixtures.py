@@ -221,7 +221,7 @@ def encoder_outputs(family, sd, cfg, inputs):
     else:
         hidden, pooled = ref.bert_encoder(sd, cfg, ids, mask, types, PREFIX[family], roberta=family == "roberta")
     out["last_hidden_state"] = hidden
-    if pooled is not None and family == "bert":
+    if pooled is not None:
         out["pooler_output"] = pooled
     if family == "bert":
         if "cls.predictions.bias" in sd:
@@ -348,6 +348,8 @@ def generate():
     write_variant("roberta", "roberta", {**roberta, **roberta_ids},
                   roberta_config(["RobertaForMaskedLM", "RobertaForSequenceClassification", "RobertaForQuestionAnswering"]),
                   "RoBERTa, F32, every head (lm_head, classifier.dense/out_proj, qa_outputs); pad_token_id 1, positions from padding_idx + 1.")
+    write_variant("roberta-base-noprefix", "roberta", strip_prefix(only_base(roberta, "roberta."), "roberta."), roberta_config(["RobertaModel"]),
+                  "RobertaModel.save_pretrained layout: no 'roberta.' prefix, pooler, no task head.")
     mlm_only = {k: v for k, v in roberta.items() if not k.startswith(("classifier.", "qa_outputs.", "roberta.pooler."))}
     mlm_only["lm_head.decoder.weight"] = roberta["roberta.embeddings.word_embeddings.weight"]
     mlm_only["lm_head.decoder.bias"] = roberta["lm_head.bias"]
@@ -401,8 +403,6 @@ def check_saved(saved, fixture):
     original = canonicalize(st.read_folder(os.path.join(OUT, fixture)), family)
     written = st.read_folder(saved)
     assert all(v.dtype == torch.float32 for v in written.values()), "saved tensors must be F32"
-    if family == "roberta":  # RoBERTa's task heads are built with add_pooling_layer=False: no pooler to save
-        original = {k: v for k, v in original.items() if not k.startswith("roberta.pooler.")}
     missing, extra = sorted(set(original) - set(written)), sorted(set(written) - set(original))
     assert not missing and not extra, f"keys differ: missing {missing}, unexpected {extra}"
     for k in original:
