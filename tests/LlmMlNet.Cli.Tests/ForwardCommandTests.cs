@@ -83,6 +83,19 @@ public sealed class ForwardCommandTests : IDisposable
         Assert.False(File.Exists(output));
     }
 
+    [Fact]
+    public void HeadMissingFromABaseCheckpointIsRandomAndSaid()
+    {
+        var input = Path.Combine(_temp, "in.jsonl");
+        File.WriteAllText(input, "{\"input_ids\": [2, 7, 9, 3], \"attention_mask\": [1, 1, 1, 1]}\n");
+        var output = Path.Combine(_temp, "out.jsonl");
+        var run = CliHarness.Run("forward", "--model", Fixture("roberta-base-noprefix"), "--input", input, "--output", output, "--head", "classification");
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.Contains("classifier.out_proj.weight", run.Error);
+        Assert.Contains("random", run.Error);
+        Assert.Equal(3, JsonDocument.Parse(File.ReadAllLines(output).Single()).RootElement.GetProperty("logits").GetArrayLength());
+    }
+
     // Compares the CLI's array for row `row` with the reference tensor [B, ...] row `row`, at the positions whose flag is 1.
     private static void Compare(JsonElement actual, JsonElement expected, int row, int[] positions, string what)
     {
