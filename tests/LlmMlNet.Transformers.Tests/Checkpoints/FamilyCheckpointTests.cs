@@ -57,6 +57,7 @@ public sealed class FamilyCheckpointTests
         Assert.Equal(["distilbert.embeddings.position_ids"], distil.Ignored);
         Assert.Contains("vocab_projector.bias", distil.Unexpected);
         Assert.Contains("qa_outputs.weight", distil.Unexpected);
+        Assert.Equal(["vocab_projector.weight"], distil.TiedSkipped);
 
         Load("gpt2", HeadKind.CausalLm, out var gpt2);
         Assert.Equal(4, gpt2.Ignored.Count); // attn.bias and attn.masked_bias of both layers

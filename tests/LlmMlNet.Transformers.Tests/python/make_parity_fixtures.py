@@ -358,9 +358,11 @@ def generate():
                   shards=3)
 
     distil = distilbert_weights(Init(3), sinusoidal=False)
-    write_variant("distilbert", "distilbert", {**distil, "distilbert.embeddings.position_ids": torch.arange(P).unsqueeze(0)},
+    stored_tie = {"distilbert.embeddings.position_ids": torch.arange(P).unsqueeze(0),
+                  "vocab_projector.weight": distil["distilbert.embeddings.word_embeddings.weight"]}
+    write_variant("distilbert", "distilbert", {**distil, **stored_tie},
                   distilbert_config(["DistilBertForMaskedLM", "DistilBertForSequenceClassification", "DistilBertForQuestionAnswering"], act="relu"),
-                  "DistilBERT, F32, activation relu (FFN and MLM transform), every head (vocab_transform/vocab_layer_norm/vocab_projector, pre_classifier + classifier, qa_outputs).")
+                  "DistilBERT, F32, activation relu (FFN and MLM transform), every head (vocab_transform/vocab_layer_norm/vocab_projector, pre_classifier + classifier, qa_outputs), the tied vocab_projector.weight stored.")
     sinus = distilbert_weights(Init(4), sinusoidal=True)
     write_variant("distilbert-sinusoidal-noprefix", "distilbert", strip_prefix(only_base(sinus, "distilbert."), "distilbert."),
                   distilbert_config(["DistilBertModel"], sinusoidal=True),
