@@ -62,6 +62,10 @@ public static class TransformerConfigReader
                 throw new InvalidDataException($"{source}: field 'position_embedding_type' is '{positionType}'; only 'absolute' is supported");
             if (fields.OptionalBool("tie_word_embeddings") == false)
                 throw new InvalidDataException($"{source}: field 'tie_word_embeddings' is false; only tied output embeddings are supported");
+            // A BERT/RoBERTa with is_decoder runs causal self-attention in Hugging Face (BertLMHeadModel); our encoders
+            // are bidirectional, so refuse rather than compute other numbers.
+            if (family is ModelFamily.Bert or ModelFamily.Roberta && fields.OptionalBool("is_decoder") == true)
+                throw new InvalidDataException($"{source}: field 'is_decoder' is true; only bidirectional {family} encoders are supported");
             var config = new TransformerConfig
             {
                 Family = family,

@@ -111,7 +111,7 @@ public sealed class FamilyCheckpointTests
     }
 
     [Fact]
-    public void EveryActivationAConfigMayNameIsOneTheLayersRunAndOthersFailAtRead()
+    public void ConfigsTheModelsCannotRunFailAtReadNamingTheField()
     {
         foreach (var name in ModelFamilies.ActivationNames) LlmMlNet.Transformers.Layers.Activations.Parse(name);
         using var temp = new TempFolder();
@@ -120,6 +120,9 @@ public sealed class FamilyCheckpointTests
         var error = Assert.Throws<InvalidDataException>(() => TransformerConfigReader.Read(temp.File("config.json")));
         Assert.Contains("'hidden_act' is 'silu'", error.Message);
         Assert.Contains(temp.File("config.json"), error.Message);
+
+        File.WriteAllText(temp.File("config.json"), text.Replace("\"hidden_act\": \"silu\"", "\"hidden_act\": \"gelu\", \"is_decoder\": true"));
+        Assert.Contains("'is_decoder' is true", Assert.Throws<InvalidDataException>(() => TransformerConfigReader.Read(temp.File("config.json"))).Message);
     }
 
     [Fact]
