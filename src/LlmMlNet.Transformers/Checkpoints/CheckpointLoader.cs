@@ -24,7 +24,8 @@ public static class CheckpointLoader
     /// </param>
     /// <returns>The report; parameters it lists as initialized were not touched.</returns>
     /// <exception cref="InvalidDataException">
-    /// An encoder weight is missing (the message names the key), a tensor's shape does not match the
+    /// An encoder weight is missing (the message names the key; DistilBERT's sinusoidal position table may be
+    /// absent and is then reported as initialized, since it is computed, not learned), a tensor's shape does not match the
     /// config (naming file, tensor, both shapes), or a weight's dtype is not F32/F16/BF16; thrown before any
     /// parameter is written. Buffers of other dtypes (int64 position_ids) are fine: they are ignored.
     /// </exception>
@@ -60,7 +61,8 @@ public static class CheckpointLoader
             else unexpected.Add(stored);
         }
 
-        var missingEncoder = mappings.Where(m => m.Group == KeyGroup.Encoder && !canonical.ContainsKey(m.HfName))
+        // DistilBERT's fixed sinusoidal table may be absent: Hugging Face's _init_weights recomputes it, as Create does.
+        var missingEncoder = mappings.Where(m => m.Group == KeyGroup.Encoder && !canonical.ContainsKey(m.HfName) && !IsComputedTable(config, m))
             .Select(m => m.HfName).Distinct().ToList();
         if (missingEncoder.Count > 0)
             throw new InvalidDataException(
@@ -115,6 +117,9 @@ public static class CheckpointLoader
             initialized.Select(m => m.HfName).Distinct().ToList(),
             unexpected, ignored, tied);
     }
+
+    private static bool IsComputedTable(TransformerConfig config, TensorMapping mapping) =>
+        config.SinusoidalPositions && mapping.OurName == "embeddings.position";
 
     private static Span<float> Checked(ParameterView target, TensorMapping mapping)
     {

@@ -15,19 +15,18 @@ public enum ModelFamily
     Gpt2,
 }
 
-/// <summary>The activation a config names, grouped by the function it computes.</summary>
+/// <summary>
+/// The activation a config names, grouped by the function it computes: exactly those the layers run, so an
+/// unsupported one (silu, quick_gelu, ...) fails when config.json is read, naming the file and field.
+/// </summary>
 public enum HiddenActivation
 {
-    /// <summary>Exact GELU, x·Φ(x) with erf ("gelu").</summary>
+    /// <summary>Exact GELU, x·Φ(x) with erf ("gelu", "gelu_python").</summary>
     Gelu,
     /// <summary>Tanh-approximated GELU ("gelu_new", "gelu_pytorch_tanh", "gelu_fast").</summary>
     GeluTanh,
     /// <summary>max(0, x) ("relu").</summary>
     Relu,
-    /// <summary>x·sigmoid(x) ("silu", "swish").</summary>
-    Silu,
-    /// <summary>x·sigmoid(1.702x) ("quick_gelu").</summary>
-    QuickGelu,
 }
 
 /// <summary>Parsing of family and activation names as they appear in config.json.</summary>
@@ -44,13 +43,11 @@ public static class ModelFamilies
     private static readonly Dictionary<string, HiddenActivation> ByActivationName = new(StringComparer.Ordinal)
     {
         ["gelu"] = HiddenActivation.Gelu,
+        ["gelu_python"] = HiddenActivation.Gelu,
         ["gelu_new"] = HiddenActivation.GeluTanh,
         ["gelu_pytorch_tanh"] = HiddenActivation.GeluTanh,
         ["gelu_fast"] = HiddenActivation.GeluTanh,
         ["relu"] = HiddenActivation.Relu,
-        ["silu"] = HiddenActivation.Silu,
-        ["swish"] = HiddenActivation.Silu,
-        ["quick_gelu"] = HiddenActivation.QuickGelu,
     };
 
     /// <summary>The family of a <c>model_type</c> string, or null when it is not one we support.</summary>

@@ -19,6 +19,11 @@ public static class TransformerConfigReader
     /// <summary>Reads and validates <paramref name="path"/>.</summary>
     /// <param name="path">A config.json file.</param>
     /// <param name="expectedFamily">When given, the file's model_type must name this family (and may be absent).</param>
+    /// <remarks>
+    /// Without <c>model_type</c> (older configs such as Google's BERT miniatures) the family is inferred as Hugging Face's
+    /// AutoConfig does, from a family name in the folder's name ("bert_uncased_L-2_H-128_A-2"), else from the class
+    /// names in <c>architectures</c>.
+    /// </remarks>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">Invalid JSON, an unsupported model_type, a missing required field, a field of the wrong type or an inconsistent value; the message names the file and the field.</exception>
     public static TransformerConfig Read(string path, ModelFamily? expectedFamily = null)
@@ -46,7 +51,7 @@ public static class TransformerConfigReader
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{source}: config is not a JSON object");
             var fields = new ConfigJson(root, source);
-            var family = ReadFamily(fields, source, expectedFamily);
+            var family = ReadFamily(fields, root, source, expectedFamily);
             var names = ConfigFieldNames.For(family);
             var hidden = fields.RequiredInt(names.HiddenSize);
             var intermediate = family == ModelFamily.Gpt2
@@ -57,6 +62,10 @@ public static class TransformerConfigReader
                 throw new InvalidDataException($"{source}: field 'position_embedding_type' is '{positionType}'; only 'absolute' is supported");
             if (fields.OptionalBool("tie_word_embeddings") == false)
                 throw new InvalidDataException($"{source}: field 'tie_word_embeddings' is false; only tied output embeddings are supported");
+            // A BERT/RoBERTa with is_decoder runs causal self-attention in Hugging Face (BertLMHeadModel); our encoders
+            // are bidirectional, so refuse rather than compute other numbers.
+            if (family is ModelFamily.Bert or ModelFamily.Roberta && fields.OptionalBool("is_decoder") == true)
+                throw new InvalidDataException($"{source}: field 'is_decoder' is true; only bidirectional {family} encoders are supported");
             var config = new TransformerConfig
             {
                 Family = family,
@@ -98,17 +107,41 @@ public static class TransformerConfigReader
         _ => null,
     };
 
-    private static ModelFamily ReadFamily(ConfigJson fields, string source, ModelFamily? expected)
+    private static ModelFamily ReadFamily(ConfigJson fields, JsonElement root, string source, ModelFamily? expected)
     {
         var modelType = fields.OptionalString("model_type");
         if (modelType == null)
-            return expected ?? throw new InvalidDataException($"{source}: missing required field 'model_type'");
+            return expected ?? InferFamily(root, source) ?? throw new InvalidDataException(
+                $"{source}: missing required field 'model_type' (and neither the folder name nor 'architectures' names bert, roberta, distilbert or gpt2)");
         var family = ModelFamilies.FromModelType(modelType)
             ?? throw new InvalidDataException($"{source}: field 'model_type' is '{modelType}'; supported: bert, roberta, distilbert, gpt2");
         if (expected is { } wanted && wanted != family)
             throw new InvalidDataException($"{source}: field 'model_type' is '{modelType}' but a {wanted} model was asked for");
         return family;
     }
+
+    // Older configs (e.g. Google's BERT miniatures, bert_uncased_L-2_H-128_A-2) have no model_type. Hugging Face's
+    // AutoConfig then matches model-type names in the path, longest first; we match the folder's own name (so a
+    // parent folder cannot decide it), then the class names in "architectures" ("BertForMaskedLM").
+    private static ModelFamily? InferFamily(JsonElement root, string source)
+    {
+        if (File.Exists(source))
+        {
+            var folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(source)) ?? "").ToLowerInvariant();
+            foreach (var (pattern, family) in InferencePatterns)
+                if (folder.Contains(pattern, StringComparison.Ordinal)) return family;
+        }
+        if (root.TryGetProperty("architectures", out var architectures) && architectures.ValueKind == JsonValueKind.Array)
+            foreach (var name in architectures.EnumerateArray())
+                foreach (var (pattern, family) in InferencePatterns)
+                    if (name.ValueKind == JsonValueKind.String && name.GetString()!.StartsWith(pattern, StringComparison.OrdinalIgnoreCase))
+                        return family;
+        return null;
+    }
+
+    // Longest first, so "distilbert" and "roberta" win over the "bert" they contain.
+    private static readonly (string Pattern, ModelFamily Family)[] InferencePatterns =
+        [("distilbert", ModelFamily.DistilBert), ("roberta", ModelFamily.Roberta), ("gpt2", ModelFamily.Gpt2), ("bert", ModelFamily.Bert)];
 
     private static IReadOnlyList<string> ReadLabels(ConfigJson fields, JsonElement root, string source)
     {

@@ -32,9 +32,10 @@ internal static class HeadMath
     }
 
     /// <summary>
-    /// Index of the token a sequence-level head reads per row: 0 (CLS / &lt;s&gt;) for encoders; for GPT-2 the last
-    /// position whose attention mask is 1 (with no mask: the token before the first pad id, else the last token,
-    /// as Hugging Face's GPT2ForSequenceClassification).
+    /// Index of the token a sequence-level head reads per row: 0 (CLS / &lt;s&gt;) for encoders. For GPT-2, as Hugging
+    /// Face's GPT2ForSequenceClassification: with a pad id, the rightmost token whose id is not the pad id (so left and
+    /// right padding both work, and a real eos equal to the pad id is skipped; 0 when every token is a pad); without
+    /// one, the last position whose attention mask is 1 (Hugging Face takes the last token and refuses batches &gt; 1).
     /// </summary>
     public static int[] SummaryIndex(bool lastToken, ReadOnlySpan<int> mask, int[] inputIds, int? padTokenId, int batch, int sequenceLength)
     {
@@ -43,14 +44,20 @@ internal static class HeadMath
         for (var b = 0; b < batch; b++)
         {
             var last = sequenceLength - 1;
-            if (!mask.IsEmpty)
+            if (padTokenId is { } pad)
+            {
+                // (arange(T) * (ids != pad)).argmax(-1): the last non-pad position, or 0 when there is none.
+                last = 0;
+                for (var t = sequenceLength - 1; t > 0; t--)
+                    if (inputIds[b * sequenceLength + t] != pad)
+                    {
+                        last = t;
+                        break;
+                    }
+            }
+            else if (!mask.IsEmpty)
             {
                 while (last > 0 && mask[b * sequenceLength + last] == 0) last--;
-            }
-            else if (padTokenId is { } pad)
-            {
-                var first = Array.IndexOf(inputIds, pad, b * sequenceLength, sequenceLength);
-                if (first > b * sequenceLength) last = first - b * sequenceLength - 1;
             }
             index[b] = last;
         }

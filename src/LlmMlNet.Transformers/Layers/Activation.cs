@@ -7,7 +7,7 @@ namespace LlmMlNet.Transformers.Layers;
 /// <summary>Element-wise activations the feed-forward block supports.</summary>
 public enum ActivationFunction
 {
-    /// <summary>Exact GELU, x·Φ(x) (HF "gelu").</summary>
+    /// <summary>Exact GELU, x·Φ(x) (HF "gelu", "gelu_python").</summary>
     Gelu,
 
     /// <summary>Tanh-approximated GELU (HF "gelu_new", "gelu_pytorch_tanh", "gelu_fast").</summary>
@@ -26,6 +26,7 @@ public static class Activations
     private static readonly Dictionary<string, ActivationFunction> ByHuggingFaceName = new(StringComparer.Ordinal)
     {
         ["gelu"] = ActivationFunction.Gelu,
+        ["gelu_python"] = ActivationFunction.Gelu,
         ["gelu_new"] = ActivationFunction.GeluTanh,
         ["gelu_pytorch_tanh"] = ActivationFunction.GeluTanh,
         ["gelu_fast"] = ActivationFunction.GeluTanh,

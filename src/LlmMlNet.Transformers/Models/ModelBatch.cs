@@ -53,9 +53,11 @@ public sealed record ModelBatch
     public int MaskAt(int row, int position) => AttentionMask?[row * SequenceLength + position] ?? 1;
 
     /// <summary>Checks ids, token types and positions against <paramref name="config"/>.</summary>
-    /// <exception cref="ArgumentException">An id outside the vocabulary, a token type outside type_vocab_size, a mask value other than 0/1, or a position beyond the position table; names the row and column.</exception>
+    /// <exception cref="ArgumentException">An id outside the vocabulary, a token type outside type_vocab_size (GPT-2: the vocabulary), a mask value other than 0/1, or a position beyond the position table; names the row and column.</exception>
     public void Validate(TransformerConfig config, ReadOnlySpan<int> positions)
     {
+        // GPT-2 embeds token types with its word embedding (wte), so any token id is a valid type there.
+        var typeCount = config.Family == ModelFamily.Gpt2 ? config.VocabSize : Math.Max(config.TypeVocabSize, 1);
         for (var i = 0; i < TokenCount; i++)
         {
             var (row, col) = (i / SequenceLength, i % SequenceLength);
@@ -63,8 +65,8 @@ public sealed record ModelBatch
                 throw new ArgumentException($"input_ids[{row}][{col}] = {InputIds[i]} is outside the vocabulary of {config.VocabSize}", "inputIds");
             if (AttentionMask is { } mask && mask[i] is not (0 or 1))
                 throw new ArgumentException($"attention_mask[{row}][{col}] = {mask[i]} must be 0 or 1", "attentionMask");
-            if (TokenTypeIds is { } types && (uint)types[i] >= (uint)Math.Max(config.TypeVocabSize, 1))
-                throw new ArgumentException($"token_type_ids[{row}][{col}] = {types[i]} is outside type_vocab_size {config.TypeVocabSize}", "tokenTypeIds");
+            if (TokenTypeIds is { } types && (uint)types[i] >= (uint)typeCount)
+                throw new ArgumentException($"token_type_ids[{row}][{col}] = {types[i]} is outside the {typeCount} token types", "tokenTypeIds");
             if ((uint)positions[i] >= (uint)config.MaxPositions)
                 throw new ArgumentException($"position {positions[i]} at [{row}][{col}] is beyond the {config.MaxPositions} position embeddings", "positionIds");
         }

@@ -1,4 +1,5 @@
-// The embedding stage of every family: word + position (+ token type for BERT/RoBERTa) summed, then
+// The embedding stage of every family: word + position (+ token type: BERT/RoBERTa's own table, GPT-2's
+// wte when token_type_ids are given, as GPT2Model does) summed, then
 // LayerNorm and dropout (BERT, RoBERTa, DistilBERT) or dropout only (GPT-2, whose first LayerNorm
 // sits inside the first block). Position ids come from PositionIds. Not the blocks or the heads.
 using LlmMlNet.Tensors.Memory;
@@ -11,6 +12,8 @@ internal sealed class TransformerEmbeddings
 {
     private readonly Embedding _word, _position;
     private readonly Embedding? _tokenType;
+    private readonly bool _typesFromWord;
+    private bool _typesGiven;
     private readonly LayerNorm? _norm;
     private readonly DropoutLayer _dropout;
     private readonly ArenaBuffer _sum, _output, _dDropped, _dSum;
@@ -28,6 +31,7 @@ internal sealed class TransformerEmbeddings
         _word = new Embedding(set, "embeddings.word", arena, maxRows);
         _position = new Embedding(set, "embeddings.position", arena, maxRows);
         if (parameters.Contains("embeddings.token_type")) _tokenType = new Embedding(set, "embeddings.token_type", arena, maxRows);
+        _typesFromWord = config.Family == Checkpoints.ModelFamily.Gpt2;
         if (parameters.Contains("embeddings.norm.weight"))
             _norm = new LayerNorm(set, "embeddings.norm.weight", "embeddings.norm.bias", (float)config.LayerNormEps, arena, maxRows);
         _dropout = new DropoutLayer("embeddings.dropout", (float)config.EmbeddingDropout, state);
@@ -37,7 +41,7 @@ internal sealed class TransformerEmbeddings
         _dSum = arena.Reserve(_norm != null ? checked(maxRows * _channels) : 0);
     }
 
-    /// <summary>x[B·T, C] = dropout(norm(word[ids] + position[pos] + type[types])); returned from the arena.</summary>
+    /// <summary>x[B·T, C] = dropout(norm(word[ids] + position[pos] + type[types])) (GPT-2: type = word); returned from the arena.</summary>
     public Span<float> Forward(int[] ids, int[] positions, int[]? tokenTypes, int rows)
     {
         (_ids, _positions) = (ids, positions);
@@ -49,6 +53,12 @@ internal sealed class TransformerEmbeddings
         {
             _types = tokenTypes ?? _zeroTypes;
             _tokenType.ForwardAdd(_types.AsSpan(0, rows), sum);
+        }
+        _typesGiven = _typesFromWord && tokenTypes != null;
+        if (_typesGiven)
+        {
+            _types = tokenTypes!;
+            _word.ForwardAdd(_types.AsSpan(0, rows), sum);
         }
         _rows = rows;
         var output = _output.Slice(rows * _channels);
@@ -82,5 +92,6 @@ internal sealed class TransformerEmbeddings
         _word.Backward(_ids.AsSpan(0, rows), dSum);
         _position.Backward(_positions.AsSpan(0, rows), dSum);
         _tokenType?.Backward(_types.AsSpan(0, rows), dSum);
+        if (_typesGiven) _word.Backward(_types.AsSpan(0, rows), dSum);
     }
 }

@@ -45,7 +45,9 @@ public sealed class ModelGradientTests
         var pad = config.PadTokenId ?? 0;
         int[] ids = [3, 5, 7, 9, 11, 4, 6, 8, 10, pad, pad, pad];
         int[] mask = [1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0];
-        int[]? types = config.TypeVocabSize > 1 ? [0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1] : null;
+        // GPT-2 embeds token types with wte, so its backward must add their gradient into the word embedding too.
+        int[]? types = config.TypeVocabSize > 1 ? [0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1]
+            : config.Family == ModelFamily.Gpt2 ? [2, 2, 13, 13, 5, 5, 2, 2, 13, 13, 5, 5] : null;
         return new ModelBatch(Batch, Sequence, ids, mask, types);
     }
 
@@ -84,13 +86,7 @@ public sealed class ModelGradientTests
             foreach (var index in new[] { largest, random.Next(handle.Length) })
             {
                 var at = handle.Offset + index;
-                var original = set.Values[at];
-                set.Values[at] = original + h;
-                double plus = task.ForwardLoss(batch, labels);
-                set.Values[at] = original - h;
-                double minus = task.ForwardLoss(batch, labels);
-                set.Values[at] = original;
-                var fd = (plus - minus) / (2.0 * h);
+                var fd = CentralDifference(task, at, batch, labels, h);
                 var analytic = gradients[at];
                 Assert.True(Math.Abs(fd - analytic) <= 2e-3 + 3e-2 * Math.Abs(fd),
                     $"{family}/{head}: {handle.Name}[{index}]: backward {analytic} vs finite difference {fd}");
@@ -99,6 +95,44 @@ public sealed class ModelGradientTests
         }
         Assert.True(checkedCount >= 2 * set.Layout.Tensors.Count);
         Assert.Contains(gradients, g => g != 0);
+    }
+
+    // (L(θ + h) - L(θ - h)) / 2h for the flat parameter `at`, restoring it afterwards.
+    private static double CentralDifference(TransformerTask task, int at, ModelBatch batch, int[] labels, float h)
+    {
+        var values = task.Model.Parameters.Set.Values;
+        var original = values[at];
+        values[at] = original + h;
+        double plus = task.ForwardLoss(batch, labels);
+        values[at] = original - h;
+        double minus = task.ForwardLoss(batch, labels);
+        values[at] = original;
+        return (plus - minus) / (2.0 * h);
+    }
+
+    [Fact]
+    public void Gpt2TokenTypesAreEmbeddedWithWteAndTheirGradientReachesIt()
+    {
+        var config = TinyConfig(ModelFamily.Gpt2, dropout: 0);
+        var batch = TinyBatch(config);
+        var parameters = TransformerParameters.Create(WideInit(config), new HashSet<KeyGroup> { KeyGroup.Encoder }, seed: 7);
+        var task = new TransformerTask(new TransformerModel(parameters, Batch, Sequence), m => new CausalLmHead(m));
+        var labels = batch.InputIds.Select((id, i) => batch.AttentionMask![i] == 1 ? id : -100).ToArray();
+        var set = parameters.Set;
+        set.ZeroGradients();
+        task.ForwardLoss(batch, labels);
+        task.Backward();
+        var word = set.Layout.Tensors.Single(t => t.Name == "embeddings.word");
+        var gradients = set.Gradients.ToArray();
+        const float h = 1e-2f;
+        // Rows 2 and 13 are used only as token types (never as ids), so every element of them is checked.
+        foreach (var row in new[] { 2, 13 })
+            for (var c = 0; c < config.HiddenSize; c++)
+            {
+                var at = word.Offset + row * config.HiddenSize + c;
+                var fd = CentralDifference(task, at, batch, labels, h);
+                Assert.True(Math.Abs(fd - gradients[at]) <= 2e-3 + 3e-2 * Math.Abs(fd), $"wte[{row}, {c}]: backward {gradients[at]} vs finite difference {fd}");
+            }
     }
 
     [Theory]

@@ -41,7 +41,10 @@ internal sealed class ParityFixture
     public static int[][] IntRows(JsonElement element) =>
         element.EnumerateArray().Select(row => row.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
 
-    public ModelBatch Batch(JsonElement inputs, bool withTokenTypes = true)
+    public ModelBatch Batch(JsonElement inputs, bool withTokenTypes = true) => BatchOf(inputs, withTokenTypes);
+
+    /// <summary>The batch of an inputs object: input_ids and attention_mask rows, token_type_ids when present and wanted.</summary>
+    public static ModelBatch BatchOf(JsonElement inputs, bool withTokenTypes = true)
     {
         var ids = IntRows(inputs.GetProperty("input_ids"));
         var mask = IntRows(inputs.GetProperty("attention_mask"));
