@@ -104,7 +104,7 @@ public static class PretrainingBenefitBenchmark
                 var values = all.Scores.Values.ToArray();
                 double mean = values.Average();
                 Console.WriteLine($"probe scores: mean {mean:F4}, std {Math.Sqrt(values.Average(v => (v - mean) * (v - mean))):F4}, min {values.Min():F4}, max {values.Max():F4}");
-                foreach (var text in new[] { $"the film was {lexicon.PositiveWords[0]} and [MASK] .", $"the film was {lexicon.NegativeWords[0]} and [MASK] .",
+                foreach (var text in new[] { $"{lexicon.PositiveWords[0]} and [MASK] .", $"{lexicon.NegativeWords[0]} and [MASK] .", "good and [MASK] .", "awful and [MASK] .", "[MASK] and good .", "[MASK] and awful .",
                                              "the film was [MASK] and good .", "the film was [MASK] and awful .", "the [MASK] was good and great ." })
                 {
                     var ids = tokenizer.Encode(text).Ids.ToArray();
