@@ -20,17 +20,20 @@ namespace LlmMlNet.Benchmarks;
 public static class PretrainingBenefitBenchmark
 {
     /// <summary>
-    /// Runs the suite. Options: --steps N MLM steps (default 1500; --quick 300), --epochs N fine-tuning epochs (default 20;
-    /// --quick 10), --train N labels (300), --seed N (1), --threads N (default 2), --preset NAME (tiny), --rate R fine-tuning
-    /// learning rate (3e-4), --method Full|Lora|Adapter|FeatureExtraction (Full), --pooling Cls|Mean|Pooler (Cls), --words N hidden-polarity
-    /// words per class (80, the default lexicon), --out DIR (default a temp folder; a pre-trained checkpoint of the same preset and steps found there is reused).
+    /// Runs the suite. Options: --steps N MLM steps (default 4000; --quick 1500), --epochs N fine-tuning epochs (default 20;
+    /// --quick 10), --train N labels (300), --seed N data and model seed (1), --threads N (2), --preset NAME (tiny), --rate R
+    /// fine-tuning learning rate (3e-4), --method Full|Lora|Adapter|FeatureExtraction (Full), --pooling Cls|Mean|Pooler (Cls),
+    /// --words N hidden-polarity words per class (8), --docs N corpus documents (3000), --reviews F review share of the corpus
+    /// (1.0), --block N (32), --batch N MLM lines per batch (64), --mlm-rate R (1e-3), --mask P (0.15), --wwm, --packed (pack
+    /// lines into blocks instead of one line per example), --probe-every N, --probe-only, --debug-probe, --tag NAME (data folder
+    /// name), --out DIR (default a temp folder; a pre-trained checkpoint of the same settings found there is reused).
     /// </summary>
     public static int Run(string[] args)
     {
         string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         int Int(string name, int fallback) => Option(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         bool quick = args.Contains("--quick");
-        int steps = Int("--steps", quick ? 300 : 1500), epochs = Int("--epochs", quick ? 10 : 20), trainCount = Int("--train", 300);
+        int steps = Int("--steps", quick ? 1500 : 4000), epochs = Int("--epochs", quick ? 10 : 20), trainCount = Int("--train", 300);
         int seed = Int("--seed", 1), threads = Int("--threads", 2);
         var preset = Option("--preset") ?? "tiny";
         float rate = Option("--rate") is { } r ? float.Parse(r, CultureInfo.InvariantCulture) : 3e-4f;
@@ -39,11 +42,11 @@ public static class PretrainingBenefitBenchmark
         var folder = Option("--out") ?? Path.Combine(Path.GetTempPath(), $"llmmlnet-pretraining-benefit-{seed}");
         var clock = Stopwatch.StartNew();
 
-        int wordsPerPolarity = Int("--words", 80), documents = Int("--docs", 3000), block = Int("--block", 64), batch = Int("--batch", 32);
-        double reviews = Option("--reviews") is { } rf ? double.Parse(rf, CultureInfo.InvariantCulture) : 0.6;
+        int wordsPerPolarity = Int("--words", 8), documents = Int("--docs", 3000), block = Int("--block", 32), batch = Int("--batch", 64);
+        double reviews = Option("--reviews") is { } rf ? double.Parse(rf, CultureInfo.InvariantCulture) : 1.0;
         float mlmRate = Option("--mlm-rate") is { } mr ? float.Parse(mr, CultureInfo.InvariantCulture) : 1e-3f;
         double maskProbability = Option("--mask") is { } mp ? double.Parse(mp, CultureInfo.InvariantCulture) : 0.15;
-        bool lineByLine = args.Contains("--lines");
+        bool lineByLine = !args.Contains("--packed");
         bool wholeWord = args.Contains("--wwm"), probeOnly = args.Contains("--probe-only");
         var lexicon = new SyntheticLexicon(0, wordsPerPolarity);
         folder = Path.Combine(folder, $"{Option("--tag") ?? "data"}-words-{wordsPerPolarity}-docs-{documents}-reviews-{reviews}");

@@ -66,7 +66,8 @@ internal sealed class DemoRunner(DemoSettings settings, string outputDirectory, 
         {
             Objective = PretrainingObjective.MaskedLm,
             BlockSize = settings.BlockSize,
-            Trainer = Trainer(1e-3f, settings.PretrainSteps, epochs: 1),
+            LineByLine = true,
+            Trainer = Trainer(1e-3f, settings.PretrainSteps, epochs: 1000) with { BatchSize = settings.PretrainBatchSize },
         };
         var result = TrainingDisplay.Run("pre-train (masked LM)",
             progress => Pretraining.Train(parameters, tokenizer, new TextCorpusReader([corpus]), options, null, null, progress, token));
