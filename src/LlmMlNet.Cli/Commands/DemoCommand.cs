@@ -31,9 +31,8 @@ public static class DemoCommand
             if (Console.IsOutputRedirected) Console.Out.Write(DemoRow.Markdown(report.Rows));
             else AnsiConsole.Write(DemoRow.Console(report.Rows));
             Console.Out.WriteLine($"demo: done in {report.Elapsed.TotalSeconds:0}s; table {report.MarkdownPath}, curves {report.SvgPath}");
-            var saved = report.Rows.FirstOrDefault(r => r.Task == "sentiment" && r.ModelFolder is not null)?.ModelFolder;
-            if (saved is not null)
-                Console.Out.WriteLine($"demo: try  llmmlnet predict --model {saved} --text \"the film was wonderful\"");
+            if (report.Hint is { } hint)
+                Console.Out.WriteLine($"demo: try  llmmlnet predict --model {hint.ModelFolder} --text \"{hint.Text}\"  (a test sentence; expected: {hint.Label})");
             return ExitCodes.Success;
         }));
         return command;

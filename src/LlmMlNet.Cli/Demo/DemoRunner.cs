@@ -15,7 +15,15 @@ using LlmMlNet.Transformers.Training;
 namespace LlmMlNet.Cli.Demo;
 
 /// <summary>What the demo produced.</summary>
-internal sealed record DemoReport(IReadOnlyList<DemoRow> Rows, string MarkdownPath, string SvgPath, TimeSpan Elapsed);
+/// <param name="Rows">The table.</param>
+/// <param name="MarkdownPath">results.md.</param>
+/// <param name="SvgPath">curves.svg.</param>
+/// <param name="Elapsed">Wall time of the whole demo.</param>
+/// <param name="Hint">A test-split sentence the saved full fine-tuned model labels correctly, its label and the model folder; null when none.</param>
+internal sealed record DemoReport(IReadOnlyList<DemoRow> Rows, string MarkdownPath, string SvgPath, TimeSpan Elapsed, DemoHint? Hint);
+
+/// <summary>What the demo suggests trying with `predict`.</summary>
+internal sealed record DemoHint(string ModelFolder, string Text, string Label);
 
 /// <summary>Runs the demo.</summary>
 internal sealed class DemoRunner(DemoSettings settings, string outputDirectory, int? threads, ulong seed)
@@ -48,7 +56,7 @@ internal sealed class DemoRunner(DemoSettings settings, string outputDirectory, 
         DataFiles.WriteAtomically(markdown, (TextWriter w) => w.Write(DemoRow.Markdown(_rows)));
         var svg = Path.Combine(outputDirectory, "curves.svg");
         DataFiles.WriteAtomically(svg, (TextWriter w) => w.Write(SvgLineChart.Render("LlmMlNet demo: training loss", "optimizer step", "loss", _curves)));
-        return new DemoReport(_rows, markdown, svg, clock.Elapsed);
+        return new DemoReport(_rows, markdown, svg, clock.Elapsed, Hint(data, settings.MaxLength, token));
     }
 
     private string Pretrain(Tokenizer tokenizer, string corpus, CancellationToken token)
@@ -58,7 +66,8 @@ internal sealed class DemoRunner(DemoSettings settings, string outputDirectory, 
         {
             Objective = PretrainingObjective.MaskedLm,
             BlockSize = settings.BlockSize,
-            Trainer = Trainer(1e-3f, settings.PretrainSteps, epochs: 1),
+            LineByLine = true,
+            Trainer = Trainer(1e-3f, settings.PretrainSteps, epochs: 1000) with { BatchSize = settings.PretrainBatchSize },
         };
         var result = TrainingDisplay.Run("pre-train (masked LM)",
             progress => Pretraining.Train(parameters, tokenizer, new TextCorpusReader([corpus]), options, null, null, progress, token));
@@ -89,6 +98,22 @@ internal sealed class DemoRunner(DemoSettings settings, string outputDirectory, 
         _rows.Add(new DemoRow("sentiment", label, outcome.TrainableParameters, outcome.Elapsed, outcome.TokensPerSecond, $"accuracy {accuracy:F3}",
             method is "full" or "lora" ? folder : null));
         if (method != "features") _curves.Add(new ChartSeries($"sentiment {name}", outcome.Curve.Select(c => ((double)c.Step, c.Loss)).ToList()));
+    }
+
+    // The closing hint must be a sentence of the synthetic language the saved model gets right: English words such as
+    // "wonderful" never occur in the labeled data. Prefers a test sentence whose polarity words the labels never showed.
+    private DemoHint? Hint(SyntheticSuiteFiles data, int maxLength, CancellationToken token)
+    {
+        var folder = Path.Combine(outputDirectory, "models", "sentiment-full");
+        if (!File.Exists(Path.Combine(folder, "config.json"))) return null;
+        var classifier = Models.SavedClassifier.Load(folder, maxLength);
+        var seen = DataInputs.Classification(data.Sentiment.Train, false).Examples.SelectMany(e => e.Text.Split(' ')).ToHashSet(StringComparer.Ordinal);
+        var test = DataInputs.Classification(data.Sentiment.Test, false).Examples;
+        var probabilities = classifier.Probabilities(test.Select(e => (e.Text, e.TextPair)), token).ToList();
+        var correct = test.Select((e, i) => (Example: e, Predicted: classifier.Labels.Labels[Array.IndexOf(probabilities[i], probabilities[i].Max())]))
+            .Where(p => p.Predicted == p.Example.Label).Select(p => p.Example).ToList();
+        var pick = correct.FirstOrDefault(e => e.Text.Split(' ').Count(w => !seen.Contains(w)) > 0) ?? correct.FirstOrDefault();
+        return pick is null ? null : new DemoHint(folder, pick.Text, pick.Label!);
     }
 
     private void Qa(ModelInputs inputs, SyntheticSuiteFiles data, CancellationToken token)

@@ -39,6 +39,32 @@ public static class BlockPacker
         return Pack(documents.Select((text, i) => new CorpusLine(text, i, true, 0, i + 1, default)), tokenizer, blockSize);
     }
 
+    /// <summary>
+    /// Hugging Face run_mlm's <c>--line_by_line</c>: one block per corpus line (with the tokenizer's special tokens),
+    /// truncated to <paramref name="blockSize"/> tokens and never joined with other lines; the collator pads each batch
+    /// to its longest block. Lazily; enumerating again re-reads the source.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="blockSize"/> is below 2.</exception>
+    public static IEnumerable<TokenBlock> PackLines(IEnumerable<CorpusLine> lines, Tokenizer tokenizer, int blockSize)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        if (blockSize < 2) throw new ArgumentException($"blockSize must be >= 2, got {blockSize}.", nameof(blockSize));
+        return IterateLines(lines, tokenizer, new EncodeOptions { Truncation = new TruncationOptions { MaxLength = blockSize } });
+    }
+
+    private static IEnumerable<TokenBlock> IterateLines(IEnumerable<CorpusLine> lines, Tokenizer tokenizer, EncodeOptions options)
+    {
+        foreach (var line in lines)
+        {
+            var encoding = tokenizer.Encode(line.Text, options);
+            if (encoding.Length == 0) continue;
+            var continues = new bool[encoding.Length];
+            for (int i = 1; i < continues.Length; i++) continues[i] = encoding.WordIds[i] is { } w && encoding.WordIds[i - 1] == w;
+            yield return new TokenBlock(encoding.Ids.ToArray(), continues);
+        }
+    }
+
     private static IEnumerable<TokenBlock> Iterate(IEnumerable<CorpusLine> lines, Tokenizer tokenizer, int blockSize, int? separator)
     {
         var ids = new List<int>(blockSize * 2);

@@ -97,14 +97,17 @@ public static class Pretraining
         var objectiveKind = options.Objective ?? (config.Family == ModelFamily.Gpt2 ? PretrainingObjective.CausalLm : PretrainingObjective.MaskedLm);
         var objective = CreateObjective(parameters, objectiveKind, options.Trainer.BatchSize, options.BlockSize);
         var collator = CreateCollator(objectiveKind, tokenizer, options.Masking);
+        IEnumerable<TokenBlock> Blocks(IEnumerable<CorpusLine> lines) => options.LineByLine
+            ? BlockPacker.PackLines(lines, tokenizer, options.BlockSize)
+            : BlockPacker.Pack(lines, tokenizer, options.BlockSize);
         TrainingEvaluator? evaluate = null;
         if (validation is not null)
         {
-            var batches = BlockPacker.Pack(validation, tokenizer, options.BlockSize).Chunk(options.Trainer.BatchSize)
+            var batches = Blocks(validation).Chunk(options.Trainer.BatchSize)
                 .Select((chunk, i) => collator.Collate(chunk, new BatchContext(0, i, i, options.Trainer.Seed)));
             evaluate = LossEvaluation.For(objective, batches);
         }
-        return new Trainer(options.Trainer).Train(objective, BlockPacker.Pack(corpus, tokenizer, options.BlockSize), collator,
+        return new Trainer(options.Trainer).Train(objective, Blocks(corpus), collator,
             evaluate, resumeFrom, progress, cancellationToken);
     }
 

@@ -19,6 +19,13 @@ public sealed record PretrainingOptions
     /// <summary>Tokens per packed block (and per row of a batch). Default 128.</summary>
     public int BlockSize { get; init; } = 128;
 
+    /// <summary>
+    /// One example per corpus line (truncated to <see cref="BlockSize"/>, padded per batch) instead of packing lines into
+    /// full blocks: Hugging Face run_mlm's <c>--line_by_line</c>. Suits corpora of short, self-contained lines, where a packed
+    /// block would mix unrelated lines. Default false (packing).
+    /// </summary>
+    public bool LineByLine { get; init; }
+
     /// <summary>The objective; null picks causal LM for GPT-2 and masked LM for the other families. Default null.</summary>
     public PretrainingObjective? Objective { get; init; }
 

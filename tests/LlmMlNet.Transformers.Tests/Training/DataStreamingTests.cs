@@ -1,6 +1,6 @@
 // Streaming data: the bounded shuffle is a deterministic permutation that holds at most its buffer;
 // packing concatenates tokenized lines ([CLS] … [SEP] for BERT, eos between GPT-2 documents) into
-// fixed blocks, drops the remainder, and reads the source lazily.
+// fixed blocks, drops the remainder, and reads the source lazily; line-by-line keeps each line a block.
 using LlmMlNet.Tokenizers;
 using LlmMlNet.Transformers.Data;
 using LlmMlNet.Transformers.Training;
@@ -41,6 +41,21 @@ public sealed class DataStreamingTests
         var all = blocks.SelectMany(b => b.Ids.Zip(b.ContinuesWord!)).ToList();
         Assert.Contains(all, p => p.Second && tokenizer.IdToToken(p.First)!.StartsWith("##"));
         Assert.All(all.Where(p => tokenizer.IdToToken(p.First)!.StartsWith("##")), p => Assert.True(p.Second));
+    }
+
+    [Fact]
+    public void LineByLinePackingKeepsEachLineItsOwnTruncatedBlock()
+    {
+        var tokenizer = Tokenizer.FromFolder(RepoPaths.Fixture("tokenizers", "bert-base-uncased"));
+        string[] texts = ["The quick brown fox jumps.", "Tokenization is unbelievable fun, and this line is long!"];
+        var lines = texts.Select((t, i) => new CorpusLine(t, i, true, 0, i + 1, default));
+        var blocks = BlockPacker.PackLines(lines, tokenizer, 8).ToList();
+        Assert.Equal(2, blocks.Count);
+        Assert.Equal(tokenizer.Encode(texts[0]).Ids, blocks[0].Ids);
+        Assert.Equal(8, blocks[1].Ids.Length);
+        Assert.Equal(tokenizer.ClsTokenId, blocks[1].Ids[0]);
+        Assert.Equal(tokenizer.SepTokenId, blocks[1].Ids[^1]);
+        Assert.Throws<ArgumentException>(() => BlockPacker.PackLines(lines, tokenizer, 1));
     }
 
     [Fact]
