@@ -56,7 +56,7 @@ internal sealed class DemoRunner(DemoSettings settings, string outputDirectory, 
         DataFiles.WriteAtomically(markdown, (TextWriter w) => w.Write(DemoRow.Markdown(_rows)));
         var svg = Path.Combine(outputDirectory, "curves.svg");
         DataFiles.WriteAtomically(svg, (TextWriter w) => w.Write(SvgLineChart.Render("LlmMlNet demo: training loss", "optimizer step", "loss", _curves)));
-        return new DemoReport(_rows, markdown, svg, clock.Elapsed, Hint(data, settings.MaxLength, token));
+        return new DemoReport(_rows, markdown, svg, clock.Elapsed, Hint(data, token));
     }
 
     private string Pretrain(Tokenizer tokenizer, string corpus, CancellationToken token)
@@ -96,20 +96,20 @@ internal sealed class DemoRunner(DemoSettings settings, string outputDirectory, 
             "lora" => "LoRA (r 8)", "adapter" => "bottleneck adapters", "features" => "feature extraction", _ => "full fine-tuning",
         };
         _rows.Add(new DemoRow("sentiment", label, outcome.TrainableParameters, outcome.Elapsed, outcome.TokensPerSecond, $"accuracy {accuracy:F3}",
-            method is "full" or "lora" ? folder : null));
+            folder));
         if (method != "features") _curves.Add(new ChartSeries($"sentiment {name}", outcome.Curve.Select(c => ((double)c.Step, c.Loss)).ToList()));
     }
 
     // The closing hint must be a sentence of the synthetic language the saved model gets right: English words such as
     // "wonderful" never occur in the labeled data. Prefers a test sentence whose polarity words the labels never showed.
-    private DemoHint? Hint(SyntheticSuiteFiles data, int maxLength, CancellationToken token)
+    private DemoHint? Hint(SyntheticSuiteFiles data, CancellationToken token)
     {
         var folder = Path.Combine(outputDirectory, "models", "sentiment-full");
         if (!File.Exists(Path.Combine(folder, "config.json"))) return null;
-        var classifier = Models.SavedClassifier.Load(folder, maxLength);
+        var classifier = TextClassifier.Load(folder);
         var seen = DataInputs.Classification(data.Sentiment.Train, false).Examples.SelectMany(e => e.Text.Split(' ')).ToHashSet(StringComparer.Ordinal);
         var test = DataInputs.Classification(data.Sentiment.Test, false).Examples;
-        var probabilities = classifier.Probabilities(test.Select(e => (e.Text, e.TextPair)), token).ToList();
+        var probabilities = classifier.PredictProbabilities(test.Select(e => (e.Text, e.TextPair)).ToList(), token);
         var correct = test.Select((e, i) => (Example: e, Predicted: classifier.Labels.Labels[Array.IndexOf(probabilities[i], probabilities[i].Max())]))
             .Where(p => p.Predicted == p.Example.Label).Select(p => p.Example).ToList();
         var pick = correct.FirstOrDefault(e => e.Text.Split(' ').Count(w => !seen.Contains(w)) > 0) ?? correct.FirstOrDefault();
