@@ -25,8 +25,13 @@ internal sealed class TransformerBlock
     private readonly ArenaBuffer _first, _second, _normed, _normed2, _output, _gradA, _gradB;
     private int _lastLength;
 
+    /// <summary>
+    /// Reserves what Forward keeps for Backward in <paramref name="arena"/> and what lives only inside one
+    /// block's Forward or Backward (temporaries, gradients) in <paramref name="scratch"/>, which the model
+    /// shares between blocks.
+    /// </summary>
     public TransformerBlock(TransformerParameters parameters, int layer, DenseLayerFactory dense, TrainingState state,
-        ActivationArena arena, int maxBatch, int maxSeq)
+        ActivationArena arena, ActivationArena scratch, int maxBatch, int maxSeq)
     {
         var config = parameters.Config;
         if (config.Family == ModelFamily.Gpt2 && (!config.ScaleAttentionWeights || config.ScaleAttentionByInverseLayerIndex))
@@ -43,9 +48,9 @@ internal sealed class TransformerBlock
             dense(p + "attention.query"), dense(p + "attention.key"), dense(p + "attention.value"), dense(p + "attention.output"),
             config.NumHeads, causal: _preNorm,
             new DropoutLayer(p + "attention.probs_dropout", (float)config.AttentionDropout, state),
-            new DropoutLayer(p + "attention.output_dropout", hiddenDropout, state), arena, maxBatch, maxSeq);
+            new DropoutLayer(p + "attention.output_dropout", hiddenDropout, state), arena, maxBatch, maxSeq, scratch);
         _feedForward = new FeedForward(dense(p + "ffn.up"), dense(p + "ffn.down"), Activations.Parse(config.ActivationName),
-            new DropoutLayer(p + "ffn.dropout", hiddenDropout, state), arena, maxRows);
+            new DropoutLayer(p + "ffn.dropout", hiddenDropout, state), arena, maxRows, scratch);
         _attentionNorm = new LayerNorm(set, p + "attention_norm.weight", p + "attention_norm.bias", eps, arena, maxRows);
         _ffnNorm = new LayerNorm(set, p + "ffn_norm.weight", p + "ffn_norm.bias", eps, arena, maxRows);
         _first = arena.Reserve(n);
@@ -53,8 +58,8 @@ internal sealed class TransformerBlock
         _normed = arena.Reserve(n);
         _normed2 = arena.Reserve(_preNorm ? n : 0);
         _output = arena.Reserve(_preNorm ? 0 : n);
-        _gradA = arena.Reserve(n);
-        _gradB = arena.Reserve(n);
+        _gradA = scratch.Reserve(n);
+        _gradB = scratch.Reserve(n);
     }
 
     /// <summary>out[B·T, C] from x[B·T, C]; the span stays valid until this block's next Forward.</summary>
