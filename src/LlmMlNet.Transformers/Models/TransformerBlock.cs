@@ -62,8 +62,11 @@ internal sealed class TransformerBlock
         _gradB = scratch.Reserve(n);
     }
 
-    /// <summary>out[B·T, C] from x[B·T, C]; the span stays valid until this block's next Forward.</summary>
-    public Span<float> Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> mask, int batch, int seq)
+    /// <summary>
+    /// out[B·T, C] from x[B·T, C]; the span stays valid until this block's next Forward. Without
+    /// <paramref name="forBackward"/> it skips what only a backward needs (no Backward may follow).
+    /// </summary>
+    public Span<float> Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> mask, int batch, int seq, bool forBackward = true)
     {
         var rows = batch * seq;
         var n = rows * _channels;
@@ -77,13 +80,13 @@ internal sealed class TransformerBlock
             ResidualKernel.Forward(first, input, _attention.Forward(n1, mask, batch, seq), n);
             var n2 = _normed2.Slice(n);
             _ffnNorm.Forward(first, rows).CopyTo(n2);
-            ResidualKernel.Forward(second, first, _feedForward.Forward(n2, rows), n);
+            ResidualKernel.Forward(second, first, _feedForward.Forward(n2, rows, forBackward), n);
             return second;
         }
         ResidualKernel.Forward(first, input, _attention.Forward(input, mask, batch, seq), n);
         var h = _normed.Slice(n);
         _attentionNorm.Forward(first, rows).CopyTo(h);
-        ResidualKernel.Forward(second, h, _feedForward.Forward(h, rows), n);
+        ResidualKernel.Forward(second, h, _feedForward.Forward(h, rows, forBackward), n);
         var output = _output.Slice(n);
         _ffnNorm.Forward(second, rows).CopyTo(output);
         return output;

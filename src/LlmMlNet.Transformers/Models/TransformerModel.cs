@@ -141,7 +141,7 @@ public sealed class TransformerModel
         if (keepHiddenStates) _hiddenStates.Add(x.ToArray());
         foreach (var block in _blocks)
         {
-            x = block.Forward(x, AttentionMask, b, t);
+            x = block.Forward(x, AttentionMask, b, t, forBackward: !shareActivations);
             if (keepHiddenStates) _hiddenStates.Add(x.ToArray());
         }
         if (_finalNorm != null)
