@@ -65,9 +65,10 @@ public sealed class LayerNorm
     /// <exception cref="ArgumentException">A buffer is too short.</exception>
     public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
     {
-        var discard = _discard.Span;
-        var dw = _weight.Trainable ? _parameters.Gradient(_weight) : discard[..Channels];
-        var db = _bias.Trainable ? _parameters.Gradient(_bias) : discard[Channels..];
+        // Both frozen (LoRA, adapters): empty spans make the kernel skip the parameter-gradient pass entirely.
+        var discard = IsTrainable ? _discard.Span : Span<float>.Empty;
+        var dw = _weight.Trainable ? _parameters.Gradient(_weight) : discard[..Math.Min(Channels, discard.Length)];
+        var db = _bias.Trainable ? _parameters.Gradient(_bias) : discard[Math.Min(Channels, discard.Length)..];
         LayerNormKernel.Backward(inputGradient, dw, db, outputGradient, input, _parameters.Value(_weight),
             _mean.Slice(rows), _rstd.Slice(rows), rows, Channels);
     }
