@@ -58,6 +58,10 @@ public sealed class LayerNorm
         return output;
     }
 
+    /// <summary>The output of the last Forward over <paramref name="rows"/> rows (kept until the next Forward).</summary>
+    /// <exception cref="ArgumentException">rows above the arena's sizing.</exception>
+    public ReadOnlySpan<float> Output(int rows) => _output.Slice(rows * Channels);
+
     /// <summary>
     /// Differentiates y = (x - mean(x))·rstd(x)·weight + bias: inputGradient += dL/dx and, for
     /// trainable tensors, weight/bias gradients +=. <paramref name="input"/> is the Forward input.

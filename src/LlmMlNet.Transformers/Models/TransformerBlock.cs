@@ -20,9 +20,9 @@ internal sealed class TransformerBlock
     private readonly LayerNorm _attentionNorm, _ffnNorm;
     private readonly bool _preNorm;
     private readonly int _channels;
-    // Kept for Backward. Post-LN: first = x + attn(x), second = h + ffn(h), normed = h = LN1(first).
-    // Pre-LN: first = h = x + attn(n1), second = out = h + ffn(n2), normed = n1, normed2 = n2.
-    private readonly ArenaBuffer _first, _second, _normed, _normed2, _output, _gradA, _gradB;
+    // Kept for Backward. Post-LN: first = x + attn(x), second = h + ffn(h); h = LN1(first) and out = LN2(second)
+    // stay in the norms' own outputs. Pre-LN: first = h = x + attn(n1), second = out = h + ffn(n2); n1 and n2 likewise.
+    private readonly ArenaBuffer _first, _second, _gradA, _gradB;
     private int _lastLength;
 
     /// <summary>
@@ -55,9 +55,6 @@ internal sealed class TransformerBlock
         _ffnNorm = new LayerNorm(set, p + "ffn_norm.weight", p + "ffn_norm.bias", eps, arena, maxRows);
         _first = arena.Reserve(n);
         _second = arena.Reserve(n);
-        _normed = arena.Reserve(n);
-        _normed2 = arena.Reserve(_preNorm ? n : 0);
-        _output = arena.Reserve(_preNorm ? 0 : n);
         _gradA = scratch.Reserve(n);
         _gradB = scratch.Reserve(n);
     }
@@ -75,25 +72,20 @@ internal sealed class TransformerBlock
         _lastLength = n;
         if (_preNorm)
         {
-            var n1 = _normed.Slice(n);
-            _attentionNorm.Forward(input, rows).CopyTo(n1);
+            var n1 = _attentionNorm.Forward(input, rows);
             ResidualKernel.Forward(first, input, _attention.Forward(n1, mask, batch, seq), n);
-            var n2 = _normed2.Slice(n);
-            _ffnNorm.Forward(first, rows).CopyTo(n2);
+            var n2 = _ffnNorm.Forward(first, rows);
             ResidualKernel.Forward(second, first, _feedForward.Forward(n2, rows, forBackward), n);
             return second;
         }
         ResidualKernel.Forward(first, input, _attention.Forward(input, mask, batch, seq), n);
-        var h = _normed.Slice(n);
-        _attentionNorm.Forward(first, rows).CopyTo(h);
+        var h = _attentionNorm.Forward(first, rows);
         ResidualKernel.Forward(second, h, _feedForward.Forward(h, rows, forBackward), n);
-        var output = _output.Slice(n);
-        _ffnNorm.Forward(second, rows).CopyTo(output);
-        return output;
+        return _ffnNorm.Forward(second, rows);
     }
 
     /// <summary>The output of the last Forward.</summary>
-    public ReadOnlySpan<float> LastOutput => _preNorm ? _second.Slice(_lastLength) : _output.Slice(_lastLength);
+    public ReadOnlySpan<float> LastOutput => _preNorm ? _second.Slice(_lastLength) : _ffnNorm.Output(_lastLength / _channels);
 
     /// <summary>
     /// Differentiates Forward (same input, mask and shape): writes dL/dx into <paramref name="inputGradient"/>
@@ -112,12 +104,12 @@ internal sealed class TransformerBlock
             // out = h + ffn(LN2(h)): dh = dout + LN2ᵀ(ffnᵀ(dout)).
             outputGradient[..n].CopyTo(gradA);
             gradB.Clear();
-            _feedForward.Backward(_normed2.Slice(n), outputGradient, gradB, rows);
+            _feedForward.Backward(_ffnNorm.Output(rows), outputGradient, gradB, rows);
             _ffnNorm.Backward(_first.Slice(n), gradB, gradA, rows);
             // h = x + attn(LN1(x)): dx = dh + LN1ᵀ(attnᵀ(dh)). Without an input gradient LN1's own gradients are still
             // needed, so its dx goes to gradA, dead once the attention backward has read it.
             gradB.Clear();
-            _attention.Backward(_normed.Slice(n), mask, gradA, gradB, batch, seq);
+            _attention.Backward(_attentionNorm.Output(rows), mask, gradA, gradB, batch, seq);
             if (!skipInput) gradA.CopyTo(inputGradient[..n]);
             _attentionNorm.Backward(input, gradB, skipInput ? gradA : inputGradient[..n], rows);
             return;
@@ -126,7 +118,7 @@ internal sealed class TransformerBlock
         gradA.Clear();
         _ffnNorm.Backward(_second.Slice(n), outputGradient, gradA, rows);
         gradA.CopyTo(gradB);
-        _feedForward.Backward(_normed.Slice(n), gradA, gradB, rows);
+        _feedForward.Backward(_attentionNorm.Output(rows), gradA, gradB, rows);
         // h = LN1(x + attn(x)): ds1 = LN1ᵀ(dh); dx = ds1 + attnᵀ(ds1).
         gradA.Clear();
         _attentionNorm.Backward(_first.Slice(n), gradB, gradA, rows);
