@@ -45,6 +45,8 @@ public static class BertBenchmark
         if (!havePython) Console.WriteLine($"PyTorch: not measured ({Python} or {script} missing); ours only.");
         Console.WriteLine($"preset {options.Preset}, batch {options.BatchSize} × {options.MaxLength}, {options.Threads} threads, " +
                           $"{options.Steps} timed steps after {options.Warmup} warm-up, {repeats} run(s) each, load average {LoadAverage()}");
+        Console.WriteLine("memory: peak resident set of each engine's own process for that mode alone (ours VmHWM, PyTorch ru_maxrss), " +
+                          "runtime, libraries and weights included");
         Console.WriteLine($"{"mode",-6} {"run",3} {"ours tok/s",11} {"torch tok/s",12} {"ratio",6} {"ours MB",8} {"torch MB",9} {"mem ratio",9}");
         foreach (var mode in modes)
         {

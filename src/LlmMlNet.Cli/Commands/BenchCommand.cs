@@ -1,10 +1,13 @@
 // `llmmlnet bench` (issue 4): throughput of a 2-class sequence classifier of a size preset in inference,
-// full training or LoRA training, median over timed steps after a warm-up, as one JSON line with --json.
-// Argument handling and display only; Running.ThroughputBench measures.
+// full training or LoRA training on random ids, median over timed steps after a warm-up, as one JSON line
+// with --json. Argument handling and display only: the library's ThroughputBenchmark measures, the same
+// runner the `bert` benchmark suite compares with PyTorch, so both report the same numbers.
 using System.CommandLine;
 using LlmMlNet.Cli.Display;
 using LlmMlNet.Cli.Running;
+using LlmMlNet.Tensors;
 using LlmMlNet.Transformers.Checkpoints;
+using LlmMlNet.Transformers.Diagnostics;
 
 namespace LlmMlNet.Cli.Commands;
 
@@ -28,22 +31,30 @@ public static class BenchCommand
         };
         command.SetAction(parse => CommandRunner.Execute("bench", token =>
         {
-            var request = new BenchRequest(parse.GetValue(preset)!, parse.GetValue(mode)!, parse.GetValue(batchSize) ?? 32, parse.GetValue(maxLength) ?? 128,
-                parse.GetValue(steps) ?? 5, parse.GetValue(warmup) ?? 2, parse.GetValue(threads));
-            var result = ThroughputBench.Run(request, token);
-            double tokensPerSecond = result.TokensPerSecond(request);
-            Console.Out.WriteLine($"bench: {request.Preset} {request.Mode}, batch {request.BatchSize} x {request.MaxLength}, threads {request.Threads?.ToString() ?? "default"}: "
-                + $"{tokensPerSecond:N0} tokens/s, median step {result.MedianStepSeconds * 1000:F1} ms over {result.StepSeconds.Count} steps");
+            var options = new ThroughputBenchmarkOptions
+            {
+                Preset = parse.GetValue(preset)!,
+                Mode = Enum.Parse<ThroughputMode>(parse.GetValue(mode)!, ignoreCase: true),
+                BatchSize = parse.GetValue(batchSize) ?? 32,
+                MaxLength = parse.GetValue(maxLength) ?? 128,
+                Steps = parse.GetValue(steps) ?? 5,
+                Warmup = parse.GetValue(warmup) ?? 2,
+                Threads = parse.GetValue(threads) ?? EngineSettings.Threads,
+            };
+            var result = ThroughputBenchmark.Run(options, token);
+            Console.Out.WriteLine($"bench: {result.Preset} {result.Mode}, batch {result.BatchSize} x {result.MaxLength}, threads {result.Threads}: "
+                + $"{result.TokensPerSecond:N0} tokens/s, median step {result.StepMs:F1} ms over {result.StepMsAll.Count} steps, "
+                + $"peak memory {result.PeakMemoryMb:F0} MB (this process's peak resident set)");
             if (parse.GetValue(json))
             {
                 JsonResult.Write(new List<KeyValuePair<string, object?>>
                 {
-                    new("preset", request.Preset), new("mode", request.Mode), new("batch_size", request.BatchSize), new("max_length", request.MaxLength),
-                    new("threads", request.Threads), new("steps", result.StepSeconds.Count), new("warmup", request.Warmup),
-                    new("tokens_per_second", Math.Round(tokensPerSecond, 1)), new("step_ms", Math.Round(result.MedianStepSeconds * 1000, 3)),
-                    new("step_ms_all", result.StepSeconds.Select(s => Math.Round(s * 1000, 3)).ToArray()),
-                    new("peak_memory_mb", JsonResult.PeakMemoryMb()), new("trainable_parameters", result.TrainableParameters),
-                    new("total_parameters", result.TotalParameters), new("includes_tokenization", result.IncludesTokenization),
+                    new("preset", result.Preset), new("mode", result.Mode), new("batch_size", result.BatchSize), new("max_length", result.MaxLength),
+                    new("threads", result.Threads), new("steps", result.StepMsAll.Count), new("warmup", options.Warmup),
+                    new("tokens_per_second", Math.Round(result.TokensPerSecond, 1)), new("step_ms", Math.Round(result.StepMs, 3)),
+                    new("step_ms_all", result.StepMsAll.Select(s => Math.Round(s, 3)).ToArray()),
+                    new("peak_memory_mb", Math.Round(result.PeakMemoryMb, 1)), new("trainable_parameters", result.TrainableParameters),
+                    new("total_parameters", result.TotalParameters), new("dropout", options.Mode == ThroughputMode.Infer ? 0 : options.Dropout),
                 });
             }
             return ExitCodes.Success;

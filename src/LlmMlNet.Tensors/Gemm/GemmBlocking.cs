@@ -28,6 +28,13 @@ internal static class GemmBlocking
     public const int TilesPerThread = 4;
 
     /// <summary>
+    /// Least multiply-adds per packed element (rows·cols / (rows + cols) of a tile) worth a further split once
+    /// every thread has a tile: 256 × 256 weight gradients over K = 4096 stay in 128 × 256 tiles instead of
+    /// nine 96 × 96 ones that packed their operands 2-3 times over.
+    /// </summary>
+    public const int MinTileReuse = 100;
+
+    /// <summary>
     /// Tiles of at most this many rows read a row-major (non-transposed) B in place instead of packing it:
     /// the small-matrix path (e.g. generation's few-row products). Packing a B panel costs about 1/12 of one
     /// kernel call, so it pays as soon as a panel is reused by a few row panels; and B read in place with a

@@ -47,13 +47,26 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         while (tilesDown * tilesAcross < target)
         {
             int rows = (m + tilesDown - 1) / tilesDown, cols = (n + tilesAcross - 1) / tilesAcross;
-            if (rows >= cols && rows >= 2 * TKernel.MR) tilesDown++;
-            else if (cols >= 2 * TKernel.NR) tilesAcross++;
-            else if (rows >= 2 * TKernel.MR) tilesDown++;
+            int down = tilesDown, across = tilesAcross;
+            if (rows >= cols && rows >= 2 * TKernel.MR) down++;
+            else if (cols >= 2 * TKernel.NR) across++;
+            else if (rows >= 2 * TKernel.MR) down++;
             else break;
+            // Every tile packs its rows of A and columns of B over the whole K, so small tiles of a small C (weight
+            // gradients: C is [out, in], K is batch x tokens) spend more time packing than multiplying. Once each
+            // thread has a tile, stop splitting before a tile's flops per packed element drop below the floor.
+            if (down * across > threads && Reuse(m, n, down, across) < GemmBlocking.MinTileReuse) break;
+            (tilesDown, tilesAcross) = (down, across);
         }
         tileRows = RoundUp((m + tilesDown - 1) / tilesDown, TKernel.MR);
         tileCols = RoundUp((n + tilesAcross - 1) / tilesAcross, TKernel.NR);
+    }
+
+    // rows·cols / (rows + cols) of a tile: multiply-adds per packed element.
+    private static double Reuse(int m, int n, int tilesDown, int tilesAcross)
+    {
+        double rows = (m + tilesDown - 1) / tilesDown, cols = (n + tilesAcross - 1) / tilesAcross;
+        return rows * cols / (rows + cols);
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

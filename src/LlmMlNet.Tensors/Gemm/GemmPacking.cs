@@ -2,6 +2,7 @@
 // (k-major), B into NR-column panels (k-major), zero-padded at ragged edges so kernels never branch.
 // Deliberately knows nothing of blocking order or threads; it copies one block when told.
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace LlmMlNet.Tensors;
 
@@ -23,11 +24,13 @@ internal static unsafe class GemmPacking
             {
                 // A is stored [k, m]: the mr values of one k step are contiguous.
                 float* src = a + (nint)p0 * lda + i0 + ir;
-                for (int p = 0; p < kc; p++, src += lda, panel += mr)
-                {
-                    Unsafe.CopyBlockUnaligned(panel, src, (uint)(rows * sizeof(float)));
-                    for (int r = rows; r < mr; r++) panel[r] = 0f;
-                }
+                if (rows == mr) CopyStrided(src, lda, panel, mr, kc);
+                else
+                    for (int p = 0; p < kc; p++, src += lda, panel += mr)
+                    {
+                        Unsafe.CopyBlockUnaligned(panel, src, (uint)(rows * sizeof(float)));
+                        for (int r = rows; r < mr; r++) panel[r] = 0f;
+                    }
             }
             else
             {
@@ -52,17 +55,37 @@ internal static unsafe class GemmPacking
             {
                 // B is stored [k, n]: the nr values of one k step are contiguous.
                 float* src = b + (nint)p0 * ldb + j0 + jr;
-                for (int p = 0; p < kc; p++, src += ldb, panel += nr)
-                {
-                    Unsafe.CopyBlockUnaligned(panel, src, (uint)(cols * sizeof(float)));
-                    for (int c = cols; c < nr; c++) panel[c] = 0f;
-                }
+                if (cols == nr) CopyStrided(src, ldb, panel, nr, kc);
+                else
+                    for (int p = 0; p < kc; p++, src += ldb, panel += nr)
+                    {
+                        Unsafe.CopyBlockUnaligned(panel, src, (uint)(cols * sizeof(float)));
+                        for (int c = cols; c < nr; c++) panel[c] = 0f;
+                    }
             }
             else
             {
                 // B is stored [n, k]: each column of op(B) is a contiguous row of storage, so this is a transpose.
                 GemmTranspose.Panel(b + (nint)(j0 + jr) * ldb + p0, ldb, cols, kc, nr, panel);
             }
+        }
+    }
+
+    // count rows of width floats, src rows ldSrc apart, into a dense panel: full panels are the common case, and a
+    // variable-length CopyBlock per 48- or 128-byte row cost more than the vector moves it replaces.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyStrided(float* src, nint ldSrc, float* dst, int width, int count)
+    {
+        if (!Vector256.IsHardwareAccelerated || width % 4 != 0)
+        {
+            for (int p = 0; p < count; p++, src += ldSrc, dst += width) Unsafe.CopyBlockUnaligned(dst, src, (uint)(width * sizeof(float)));
+            return;
+        }
+        for (int p = 0; p < count; p++, src += ldSrc, dst += width)
+        {
+            int j = 0;
+            for (; j + 8 <= width; j += 8) Vector256.Store(Vector256.Load(src + j), dst + j);
+            if (j < width) Vector128.Store(Vector128.Load(src + j), dst + j);
         }
     }
 }

@@ -1,6 +1,7 @@
 // GELU in PyTorch's two forms: exact x·Φ(x) with Φ from erf (HF "gelu") and the tanh
 // approximation (HF "gelu_new" / "gelu_pytorch_tanh"), forward and backward, vectorised with
-// Vector<float>; the naive twins evaluate the same formulas in double. Not other activations.
+// Vector<float>; a forward that also stores gelu'(x) (sharing the exp), so a training step's backward
+// is one multiply instead of a second erf. The naive twins evaluate the same formulas in double.
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -41,17 +42,87 @@ public static class Gelu
         int i = 0, w = Vector<float>.Count;
         if (Vector.IsHardwareAccelerated)
         {
-            for (; i <= input.Length - w; i += w)
-            {
-                var x = new Vector<float>(input[i..]);
-                var y = form == GeluApproximation.None ? x * CdfErf(x, out _) : x * HalfOnePlusTanh(x, out _);
-                y.CopyTo(output[i..]);
-            }
+            if (form == GeluApproximation.None)
+                for (; i <= input.Length - w; i += w)
+                {
+                    var x = new Vector<float>(input[i..]);
+                    (x * CdfErf(x, out _)).CopyTo(output[i..]);
+                }
+            else
+                for (; i <= input.Length - w; i += w)
+                {
+                    var x = new Vector<float>(input[i..]);
+                    (x * HalfOnePlusTanh(x, out _)).CopyTo(output[i..]);
+                }
         }
         for (; i < input.Length; i++)
         {
             var x = new Vector<float>(input[i]);
             output[i] = (form == GeluApproximation.None ? x * CdfErf(x, out _) : x * HalfOnePlusTanh(x, out _))[0];
+        }
+    }
+
+    /// <summary>
+    /// output[i] = gelu(input[i]) and derivative[i] = gelu'(input[i]), both as <see cref="Forward"/> and
+    /// <see cref="Backward"/> compute them (bit-identical). output may alias input; derivative may not.
+    /// </summary>
+    /// <exception cref="ArgumentException">Lengths differ.</exception>
+    public static void ForwardWithDerivative(Span<float> output, Span<float> derivative, ReadOnlySpan<float> input, GeluApproximation form)
+    {
+        KernelArguments.SameLength(output.Length, input.Length, nameof(output), nameof(input));
+        KernelArguments.SameLength(derivative.Length, input.Length, nameof(derivative), nameof(input));
+        ComputePool.For(KernelParallel.Chunks(input.Length, KernelParallel.Elements),
+            new ForwardDerivativeBody { Output = output, Derivative = derivative, Input = input, Form = form });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardDerivativeRange(Span<float> output, Span<float> derivative, ReadOnlySpan<float> input, GeluApproximation form)
+    {
+        int i = 0, w = Vector<float>.Count;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= input.Length - w; i += w)
+            {
+                var x = new Vector<float>(input[i..]);
+                var y = ValueAndDerivative(x, form, out var d);
+                y.CopyTo(output[i..]);
+                d.CopyTo(derivative[i..]);
+            }
+        }
+        for (; i < input.Length; i++)
+        {
+            var y = ValueAndDerivative(new Vector<float>(input[i]), form, out var d);
+            output[i] = y[0];
+            derivative[i] = d[0];
+        }
+    }
+
+    // gelu(x) and gelu'(x) from one evaluation of Φ (or of the tanh), with the same expressions as Forward and Derivative.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> ValueAndDerivative(Vector<float> x, GeluApproximation form, out Vector<float> derivative)
+    {
+        if (form == GeluApproximation.None)
+        {
+            var cdf = CdfErf(x, out var expHalfSq);
+            derivative = cdf + x * expHalfSq * new Vector<float>(InvSqrt2Pi);
+            return x * cdf;
+        }
+        var h = HalfOnePlusTanh(x, out var th);
+        var du = new Vector<float>(TanhScale) * (Vector<float>.One + new Vector<float>(3f * TanhCubic) * x * x);
+        derivative = h + new Vector<float>(0.5f) * x * (Vector<float>.One - th * th) * du;
+        return x * h;
+    }
+
+    private ref struct ForwardDerivativeBody : IComputeBody
+    {
+        public Span<float> Output, Derivative;
+        public ReadOnlySpan<float> Input;
+        public GeluApproximation Form;
+
+        public readonly void Execute(int index)
+        {
+            var (start, length) = KernelParallel.Range(index, KernelParallel.Elements, Input.Length);
+            ForwardDerivativeRange(Output.Slice(start, length), Derivative.Slice(start, length), Input.Slice(start, length), Form);
         }
     }
 
@@ -121,6 +192,7 @@ public static class Gelu
     }
 
     // Φ(x) = 0.5·(1 + erf(x/√2)); computed as 0.5·erfc(|z|) on the negative side so small tails keep relative accuracy.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> CdfErf(Vector<float> x, out Vector<float> expHalfSq)
     {
         var a = Vector.Abs(x) * new Vector<float>(InvSqrt2);
@@ -132,6 +204,7 @@ public static class Gelu
     }
 
     // 0.5·(1 + tanh(u)), u = √(2/π)(x + 0.044715x³); tanh(u) = 1 - 2/(exp(2u) + 1) saturates cleanly at ±1.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> HalfOnePlusTanh(Vector<float> x, out Vector<float> th)
     {
         var u = new Vector<float>(TanhScale) * (x + new Vector<float>(TanhCubic) * x * x * x);

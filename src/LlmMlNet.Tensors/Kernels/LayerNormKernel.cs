@@ -78,10 +78,11 @@ public static class LayerNormKernel
     /// <summary>
     /// Differentiates output = (x - mean)·rstd·weight + bias (mean and rstd functions of x):
     /// accumulates into inputGradient, weightGradient (Σ norm·dout) and biasGradient (Σ dout).
-    /// weightGradient and biasGradient may be empty to skip them (frozen LayerNorm).
+    /// weightGradient and biasGradient may be empty to skip them (frozen LayerNorm). The input gradient is
+    /// split over rows and the parameter gradients over column blocks (each summing every row in order),
+    /// so the result does not depend on the thread count.
     /// </summary>
     /// <exception cref="ArgumentException">A buffer is too short; thrown before any work.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Span<float> inputGradient, Span<float> weightGradient, Span<float> biasGradient,
         ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows, int channels)
@@ -99,8 +100,55 @@ public static class LayerNormKernel
             KernelArguments.AtLeast(weightGradient.Length, channels, nameof(weightGradient));
             KernelArguments.AtLeast(biasGradient.Length, channels, nameof(biasGradient));
         }
+        int rowsPerItem = Math.Max(1, KernelParallel.Elements / 4 / Math.Max(channels, 1));
+        ComputePool.For(KernelParallel.Chunks(rows, rowsPerItem), new InputGradientBody
+        {
+            InputGradient = inputGradient, OutputGradient = outputGradient, Input = input, Weight = weight, Mean = mean, Rstd = rstd,
+            Rows = rows, Channels = channels, RowsPerItem = rowsPerItem,
+        });
+        if (parameterGrads)
+            ComputePool.For(KernelParallel.Chunks(channels, ColumnsPerItem), new ParameterGradientBody
+            {
+                WeightGradient = weightGradient, BiasGradient = biasGradient, OutputGradient = outputGradient, Input = input,
+                Mean = mean, Rstd = rstd, Rows = rows, Channels = channels,
+            });
+    }
+
+    // Column block of the parameter-gradient pass: a multiple of every vector width, so lanes group as in a whole row.
+    private const int ColumnsPerItem = 64;
+
+    private ref struct InputGradientBody : IComputeBody
+    {
+        public Span<float> InputGradient;
+        public ReadOnlySpan<float> OutputGradient, Input, Weight, Mean, Rstd;
+        public int Rows, Channels, RowsPerItem;
+
+        public readonly void Execute(int index)
+        {
+            var (first, count) = KernelParallel.Range(index, RowsPerItem, Rows);
+            InputGradientRows(InputGradient, OutputGradient, Input, Weight, Mean, Rstd, first, first + count, Channels);
+        }
+    }
+
+    private ref struct ParameterGradientBody : IComputeBody
+    {
+        public Span<float> WeightGradient, BiasGradient;
+        public ReadOnlySpan<float> OutputGradient, Input, Mean, Rstd;
+        public int Rows, Channels;
+
+        public readonly void Execute(int index)
+        {
+            var (first, count) = KernelParallel.Range(index, ColumnsPerItem, Channels);
+            ParameterGradientColumns(WeightGradient, BiasGradient, OutputGradient, Input, Mean, Rstd, Rows, Channels, first, first + count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void InputGradientRows(Span<float> inputGradient, ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> input,
+        ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int firstRow, int endRow, int channels)
+    {
         int w = Vector<float>.Count;
-        for (int r = 0; r < rows; r++)
+        for (int r = firstRow; r < endRow; r++)
         {
             var x = input.Slice(r * channels, channels);
             var dout = outputGradient.Slice(r * channels, channels);
@@ -115,15 +163,9 @@ public static class LayerNormKernel
             for (; i <= channels - w; i += w)
             {
                 var norm = (new Vector<float>(x[i..]) - mv) * sv;
-                var d = new Vector<float>(dout[i..]);
-                var dnorm = new Vector<float>(weight[i..]) * d;
+                var dnorm = new Vector<float>(weight[i..]) * new Vector<float>(dout[i..]);
                 dnormSumV += dnorm;
                 dnormNormSumV += dnorm * norm;
-                if (parameterGrads)
-                {
-                    (new Vector<float>(biasGradient[i..]) + d).CopyTo(biasGradient[i..]);
-                    (new Vector<float>(weightGradient[i..]) + norm * d).CopyTo(weightGradient[i..]);
-                }
             }
             float dnormSum = Vector.Sum(dnormSumV), dnormNormSum = Vector.Sum(dnormNormSumV);
             for (; i < channels; i++)
@@ -132,11 +174,6 @@ public static class LayerNormKernel
                 float dnorm = weight[i] * dout[i];
                 dnormSum += dnorm;
                 dnormNormSum += dnorm * norm;
-                if (parameterGrads)
-                {
-                    biasGradient[i] += dout[i];
-                    weightGradient[i] += norm * dout[i];
-                }
             }
             float dnormMean = dnormSum / channels, dnormNormMean = dnormNormSum / channels;
 
@@ -154,6 +191,38 @@ public static class LayerNormKernel
                 float norm = (x[i] - m) * s;
                 float dnorm = weight[i] * dout[i];
                 dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ParameterGradientColumns(Span<float> weightGradient, Span<float> biasGradient, ReadOnlySpan<float> outputGradient,
+        ReadOnlySpan<float> input, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows, int channels, int firstColumn, int endColumn)
+    {
+        int w = Vector<float>.Count;
+        var dw = weightGradient[firstColumn..endColumn];
+        var db = biasGradient[firstColumn..endColumn];
+        int width = endColumn - firstColumn;
+        for (int r = 0; r < rows; r++)
+        {
+            var x = input.Slice(r * channels + firstColumn, width);
+            var dout = outputGradient.Slice(r * channels + firstColumn, width);
+            float m = mean[r], s = rstd[r];
+            var mv = new Vector<float>(m);
+            var sv = new Vector<float>(s);
+            int i = 0;
+            for (; i <= width - w; i += w)
+            {
+                var norm = (new Vector<float>(x[i..]) - mv) * sv;
+                var d = new Vector<float>(dout[i..]);
+                (new Vector<float>(db[i..]) + d).CopyTo(db[i..]);
+                (new Vector<float>(dw[i..]) + norm * d).CopyTo(dw[i..]);
+            }
+            for (; i < width; i++)
+            {
+                float norm = (x[i] - m) * s;
+                db[i] += dout[i];
+                dw[i] += norm * dout[i];
             }
         }
     }

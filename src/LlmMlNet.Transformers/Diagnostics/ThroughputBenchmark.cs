@@ -107,7 +107,8 @@ public static class ThroughputBenchmark
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         return new ThroughputBenchmarkResult("llmmlnet", options.Preset, mode.ToString().ToLowerInvariant(), options.Threads, batchSize, length,
-            batchSize * length / (median / 1000.0), median, times, process.PeakWorkingSet64 / (1024.0 * 1024.0), trainableCount, loss);
+            batchSize * length / (median / 1000.0), median, times, process.PeakWorkingSet64 / (1024.0 * 1024.0), trainableCount,
+            sets.Sum(s => (long)s.Layout.TotalLength), loss);
     }
 
     private static double Median(List<double> values)

@@ -15,8 +15,12 @@ namespace LlmMlNet.Transformers.Diagnostics;
 /// <param name="TokensPerSecond">Batch tokens divided by the median step time.</param>
 /// <param name="StepMs">Median step time in milliseconds.</param>
 /// <param name="StepMsAll">Every timed step, in order, in milliseconds.</param>
-/// <param name="PeakMemoryMb">The process's peak working set in MiB at the end of the run (whole process, so earlier work counts too).</param>
+/// <param name="PeakMemoryMb">
+/// The process's peak resident set (Linux VmHWM) in MiB at the end of the run: the whole process, runtime,
+/// weights and earlier work included, which is what PyTorch's ru_maxrss reports for the peer script.
+/// </param>
 /// <param name="TrainableParameters">Parameters that get gradients (0 for inference).</param>
+/// <param name="TotalParameters">Every parameter of the model, head and adapter.</param>
 /// <param name="Loss">Loss of the last step (NaN for inference): a sanity value, not a metric.</param>
 public sealed record ThroughputBenchmarkResult(
     [property: JsonPropertyName("engine")] string Engine,
@@ -30,6 +34,7 @@ public sealed record ThroughputBenchmarkResult(
     [property: JsonPropertyName("step_ms_all")] IReadOnlyList<double> StepMsAll,
     [property: JsonPropertyName("peak_memory_mb")] double PeakMemoryMb,
     [property: JsonPropertyName("trainable_parameters")] long TrainableParameters,
+    [property: JsonPropertyName("total_parameters")] long TotalParameters,
     [property: JsonPropertyName("loss")] double Loss)
 {
     private static readonly JsonSerializerOptions Compact = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };

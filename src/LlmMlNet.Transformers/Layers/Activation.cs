@@ -56,6 +56,30 @@ public static class Activations
         }
     }
 
+    /// <summary>
+    /// output = f(input) and derivative = f'(input), for a backward that multiplies by the stored derivative
+    /// (<see cref="CachedDerivative.Backward"/>) instead of re-evaluating f'. output may alias input.
+    /// </summary>
+    /// <exception cref="ArgumentException">Lengths differ.</exception>
+    public static void ForwardWithDerivative(ActivationFunction function, Span<float> output, Span<float> derivative, ReadOnlySpan<float> input)
+    {
+        switch (function)
+        {
+            case ActivationFunction.Gelu: Gelu.ForwardWithDerivative(output, derivative, input, GeluApproximation.None); return;
+            case ActivationFunction.GeluTanh: Gelu.ForwardWithDerivative(output, derivative, input, GeluApproximation.Tanh); return;
+        }
+        if (derivative.Length != input.Length || output.Length != input.Length)
+            throw new ArgumentException($"output ({output.Length}), derivative ({derivative.Length}) and input ({input.Length}) lengths differ.", nameof(derivative));
+        if (function == ActivationFunction.Relu)
+        {
+            for (var i = 0; i < input.Length; i++) derivative[i] = input[i] > 0f ? 1f : 0f;
+            Relu.Forward(output, input);
+            return;
+        }
+        TanhKernel.Forward(output, input);
+        for (var i = 0; i < output.Length; i++) derivative[i] = 1f - output[i] * output[i];
+    }
+
     /// <summary>Differentiates output = f(input): inputGradient += f'(input)·outputGradient.</summary>
     public static void Backward(ActivationFunction function, Span<float> inputGradient, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient)
     {

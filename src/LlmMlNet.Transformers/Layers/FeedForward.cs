@@ -1,6 +1,8 @@
 // The transformer feed-forward block: dense (C→F) → activation → dense (F→C) → dropout, as a
-// Forward/Backward pair over arena buffers. Not the residual add or the LayerNorm around it
+// Forward/Backward pair over arena buffers; the forward stores f'(pre) for the backward (one multiply
+// there instead of a second erf), or nothing when no backward follows. Not the residual add or the LayerNorm around it
 // (their placement differs between BERT and GPT-2; models own it).
+using LlmMlNet.Tensors.Kernels;
 using LlmMlNet.Tensors.Memory;
 
 namespace LlmMlNet.Transformers.Layers;
@@ -11,7 +13,7 @@ public sealed class FeedForward
     private readonly IDenseLayer _intermediate, _output;
     private readonly ActivationFunction _activation;
     private readonly DropoutLayer _dropout;
-    private readonly ArenaBuffer _pre, _act, _out, _dOut, _dAct;
+    private readonly ArenaBuffer _act, _derivative, _out, _dOut, _dAct;
 
     /// <summary>Builds the block and reserves its buffers for up to <paramref name="maxRows"/> rows.</summary>
     /// <param name="intermediate">Dense C→F (HF "intermediate.dense" / "mlp.c_fc").</param>
@@ -37,8 +39,8 @@ public sealed class FeedForward
         _dropout = dropout;
         Channels = intermediate.InFeatures;
         Hidden = intermediate.OutFeatures;
-        _pre = arena.Reserve(checked(maxRows * Hidden));
         _act = arena.Reserve(checked(maxRows * Hidden));
+        _derivative = arena.Reserve(checked(maxRows * Hidden));
         _out = arena.Reserve(checked(maxRows * Channels));
         scratch ??= arena;
         _dOut = scratch.Reserve(checked(maxRows * Channels));
@@ -53,16 +55,17 @@ public sealed class FeedForward
 
     /// <summary>
     /// x [rows, C] → pre = x·W1ᵀ + b1 [rows, F] → act = f(pre) → out = dropout(act·W2ᵀ + b2) [rows, C],
-    /// returned from the arena.
+    /// returned from the arena. With <paramref name="forBackward"/> (the default) f'(pre) is stored for
+    /// <see cref="Backward"/>; without it nothing is, and Backward must not follow.
     /// </summary>
     /// <exception cref="ArgumentException">input too short or rows above the arena's sizing.</exception>
-    public Span<float> Forward(ReadOnlySpan<float> input, int rows)
+    public Span<float> Forward(ReadOnlySpan<float> input, int rows, bool forBackward = true)
     {
-        var pre = _pre.Slice(rows * Hidden);
         var act = _act.Slice(rows * Hidden);
         var output = _out.Slice(rows * Channels);
-        _intermediate.Forward(input, pre, rows);
-        Activations.Forward(_activation, act, pre);
+        _intermediate.Forward(input, act, rows);
+        if (forBackward) Activations.ForwardWithDerivative(_activation, act, _derivative.Slice(rows * Hidden), act);
+        else Activations.Forward(_activation, act, act);
         _output.Forward(act, output, rows);
         _dropout.Forward(output);
         return output;
@@ -70,7 +73,7 @@ public sealed class FeedForward
 
     /// <summary>
     /// Differentiates out = dropout(dense2(f(dense1(x)))): inputGradient [rows, C] += dL/dx (skipped
-    /// when empty) and parameter gradients +=. Call once per Forward, with the same input and rows.
+    /// when empty) and parameter gradients +=. Call once per Forward (made with forBackward), with the same input and rows.
     /// </summary>
     /// <exception cref="ArgumentException">A buffer is too short.</exception>
     public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
@@ -86,10 +89,8 @@ public sealed class FeedForward
         }
         dAct.Clear();
         _output.Backward(_act.Slice(rows * Hidden), dDense2, dAct, rows);
-        // The activation output is dead once dense2's weight gradient is formed: reuse it for dL/dpre.
-        var dPre = _act.Slice(rows * Hidden);
-        dPre.Clear();
-        Activations.Backward(_activation, dPre, _pre.Slice(rows * Hidden), dAct);
-        _intermediate.Backward(input, dPre, inputGradient, rows);
+        // dL/dpre = f'(pre)·dL/dact, in place.
+        CachedDerivative.Backward(dAct, _derivative.Slice(rows * Hidden), dAct);
+        _intermediate.Backward(input, dAct, inputGradient, rows);
     }
 }

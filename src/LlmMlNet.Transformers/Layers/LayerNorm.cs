@@ -58,6 +58,10 @@ public sealed class LayerNorm
         return output;
     }
 
+    /// <summary>The output of the last Forward over <paramref name="rows"/> rows (kept until the next Forward).</summary>
+    /// <exception cref="ArgumentException">rows above the arena's sizing.</exception>
+    public ReadOnlySpan<float> Output(int rows) => _output.Slice(rows * Channels);
+
     /// <summary>
     /// Differentiates y = (x - mean(x))·rstd(x)·weight + bias: inputGradient += dL/dx and, for
     /// trainable tensors, weight/bias gradients +=. <paramref name="input"/> is the Forward input.
@@ -65,9 +69,10 @@ public sealed class LayerNorm
     /// <exception cref="ArgumentException">A buffer is too short.</exception>
     public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
     {
-        var discard = _discard.Span;
-        var dw = _weight.Trainable ? _parameters.Gradient(_weight) : discard[..Channels];
-        var db = _bias.Trainable ? _parameters.Gradient(_bias) : discard[Channels..];
+        // Both frozen (LoRA, adapters): empty spans make the kernel skip the parameter-gradient pass entirely.
+        var discard = IsTrainable ? _discard.Span : Span<float>.Empty;
+        var dw = _weight.Trainable ? _parameters.Gradient(_weight) : discard[..Math.Min(Channels, discard.Length)];
+        var db = _bias.Trainable ? _parameters.Gradient(_bias) : discard[Math.Min(Channels, discard.Length)..];
         LayerNormKernel.Backward(inputGradient, dw, db, outputGradient, input, _parameters.Value(_weight),
             _mean.Slice(rows), _rstd.Slice(rows), rows, Channels);
     }

@@ -20,13 +20,18 @@ internal sealed class TransformerBlock
     private readonly LayerNorm _attentionNorm, _ffnNorm;
     private readonly bool _preNorm;
     private readonly int _channels;
-    // Kept for Backward. Post-LN: first = x + attn(x), second = h + ffn(h), normed = h = LN1(first).
-    // Pre-LN: first = h = x + attn(n1), second = out = h + ffn(n2), normed = n1, normed2 = n2.
-    private readonly ArenaBuffer _first, _second, _normed, _normed2, _output, _gradA, _gradB;
+    // Kept for Backward. Post-LN: first = x + attn(x), second = h + ffn(h); h = LN1(first) and out = LN2(second)
+    // stay in the norms' own outputs. Pre-LN: first = h = x + attn(n1), second = out = h + ffn(n2); n1 and n2 likewise.
+    private readonly ArenaBuffer _first, _second, _gradA, _gradB;
     private int _lastLength;
 
+    /// <summary>
+    /// Reserves what Forward keeps for Backward in <paramref name="arena"/> and what lives only inside one
+    /// block's Forward or Backward (temporaries, gradients) in <paramref name="scratch"/>, which the model
+    /// shares between blocks.
+    /// </summary>
     public TransformerBlock(TransformerParameters parameters, int layer, DenseLayerFactory dense, TrainingState state,
-        ActivationArena arena, int maxBatch, int maxSeq)
+        ActivationArena arena, ActivationArena scratch, int maxBatch, int maxSeq)
     {
         var config = parameters.Config;
         if (config.Family == ModelFamily.Gpt2 && (!config.ScaleAttentionWeights || config.ScaleAttentionByInverseLayerIndex))
@@ -43,22 +48,22 @@ internal sealed class TransformerBlock
             dense(p + "attention.query"), dense(p + "attention.key"), dense(p + "attention.value"), dense(p + "attention.output"),
             config.NumHeads, causal: _preNorm,
             new DropoutLayer(p + "attention.probs_dropout", (float)config.AttentionDropout, state),
-            new DropoutLayer(p + "attention.output_dropout", hiddenDropout, state), arena, maxBatch, maxSeq);
+            new DropoutLayer(p + "attention.output_dropout", hiddenDropout, state), arena, maxBatch, maxSeq, scratch);
         _feedForward = new FeedForward(dense(p + "ffn.up"), dense(p + "ffn.down"), Activations.Parse(config.ActivationName),
-            new DropoutLayer(p + "ffn.dropout", hiddenDropout, state), arena, maxRows);
+            new DropoutLayer(p + "ffn.dropout", hiddenDropout, state), arena, maxRows, scratch);
         _attentionNorm = new LayerNorm(set, p + "attention_norm.weight", p + "attention_norm.bias", eps, arena, maxRows);
         _ffnNorm = new LayerNorm(set, p + "ffn_norm.weight", p + "ffn_norm.bias", eps, arena, maxRows);
         _first = arena.Reserve(n);
         _second = arena.Reserve(n);
-        _normed = arena.Reserve(n);
-        _normed2 = arena.Reserve(_preNorm ? n : 0);
-        _output = arena.Reserve(_preNorm ? 0 : n);
-        _gradA = arena.Reserve(n);
-        _gradB = arena.Reserve(n);
+        _gradA = scratch.Reserve(n);
+        _gradB = scratch.Reserve(n);
     }
 
-    /// <summary>out[B·T, C] from x[B·T, C]; the span stays valid until this block's next Forward.</summary>
-    public Span<float> Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> mask, int batch, int seq)
+    /// <summary>
+    /// out[B·T, C] from x[B·T, C]; the span stays valid until this block's next Forward. Without
+    /// <paramref name="forBackward"/> it skips what only a backward needs (no Backward may follow).
+    /// </summary>
+    public Span<float> Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> mask, int batch, int seq, bool forBackward = true)
     {
         var rows = batch * seq;
         var n = rows * _channels;
@@ -67,25 +72,20 @@ internal sealed class TransformerBlock
         _lastLength = n;
         if (_preNorm)
         {
-            var n1 = _normed.Slice(n);
-            _attentionNorm.Forward(input, rows).CopyTo(n1);
+            var n1 = _attentionNorm.Forward(input, rows);
             ResidualKernel.Forward(first, input, _attention.Forward(n1, mask, batch, seq), n);
-            var n2 = _normed2.Slice(n);
-            _ffnNorm.Forward(first, rows).CopyTo(n2);
-            ResidualKernel.Forward(second, first, _feedForward.Forward(n2, rows), n);
+            var n2 = _ffnNorm.Forward(first, rows);
+            ResidualKernel.Forward(second, first, _feedForward.Forward(n2, rows, forBackward), n);
             return second;
         }
         ResidualKernel.Forward(first, input, _attention.Forward(input, mask, batch, seq), n);
-        var h = _normed.Slice(n);
-        _attentionNorm.Forward(first, rows).CopyTo(h);
-        ResidualKernel.Forward(second, h, _feedForward.Forward(h, rows), n);
-        var output = _output.Slice(n);
-        _ffnNorm.Forward(second, rows).CopyTo(output);
-        return output;
+        var h = _attentionNorm.Forward(first, rows);
+        ResidualKernel.Forward(second, h, _feedForward.Forward(h, rows, forBackward), n);
+        return _ffnNorm.Forward(second, rows);
     }
 
     /// <summary>The output of the last Forward.</summary>
-    public ReadOnlySpan<float> LastOutput => _preNorm ? _second.Slice(_lastLength) : _output.Slice(_lastLength);
+    public ReadOnlySpan<float> LastOutput => _preNorm ? _second.Slice(_lastLength) : _ffnNorm.Output(_lastLength / _channels);
 
     /// <summary>
     /// Differentiates Forward (same input, mask and shape): writes dL/dx into <paramref name="inputGradient"/>
@@ -104,12 +104,12 @@ internal sealed class TransformerBlock
             // out = h + ffn(LN2(h)): dh = dout + LN2ᵀ(ffnᵀ(dout)).
             outputGradient[..n].CopyTo(gradA);
             gradB.Clear();
-            _feedForward.Backward(_normed2.Slice(n), outputGradient, gradB, rows);
+            _feedForward.Backward(_ffnNorm.Output(rows), outputGradient, gradB, rows);
             _ffnNorm.Backward(_first.Slice(n), gradB, gradA, rows);
             // h = x + attn(LN1(x)): dx = dh + LN1ᵀ(attnᵀ(dh)). Without an input gradient LN1's own gradients are still
             // needed, so its dx goes to gradA, dead once the attention backward has read it.
             gradB.Clear();
-            _attention.Backward(_normed.Slice(n), mask, gradA, gradB, batch, seq);
+            _attention.Backward(_attentionNorm.Output(rows), mask, gradA, gradB, batch, seq);
             if (!skipInput) gradA.CopyTo(inputGradient[..n]);
             _attentionNorm.Backward(input, gradB, skipInput ? gradA : inputGradient[..n], rows);
             return;
@@ -118,7 +118,7 @@ internal sealed class TransformerBlock
         gradA.Clear();
         _ffnNorm.Backward(_second.Slice(n), outputGradient, gradA, rows);
         gradA.CopyTo(gradB);
-        _feedForward.Backward(_normed.Slice(n), gradA, gradB, rows);
+        _feedForward.Backward(_attentionNorm.Output(rows), gradA, gradB, rows);
         // h = LN1(x + attn(x)): ds1 = LN1ᵀ(dh); dx = ds1 + attnᵀ(ds1).
         gradA.Clear();
         _attentionNorm.Backward(_first.Slice(n), gradB, gradA, rows);

@@ -1,7 +1,8 @@
 // The encoder/decoder body of every family on the Layers: embeddings, N blocks (post-LN for BERT,
 // RoBERTa and DistilBERT; pre-LN with a causal mask and a final LayerNorm for GPT-2), sized once for
-// a maximum batch and sequence length so a step allocates nothing. Heads are separate (Heads/).
-// Not a trainer and not a tokenizer.
+// a maximum batch and sequence length so a step allocates nothing. Blocks share one scratch arena, and
+// an eval-mode Forward overlays every block's activations (nothing is kept for a backward), so
+// inference holds about one block's activations. Heads are separate (Heads/). Not a trainer or tokenizer.
 using LlmMlNet.Tensors.Memory;
 using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Layers;
@@ -15,8 +16,10 @@ public sealed class TransformerModel
     private readonly TransformerBlock[] _blocks;
     private readonly LayerNorm? _finalNorm;
     private readonly ArenaBuffer _gradA, _gradB, _finalOutput;
+    private readonly ActivationArena _scratch = new();
     private readonly int[] _positions, _ones, _maskCopy;
     private ModelBatch? _batch;
+    private bool _activationsShared;
     private int[] _mask = [];
 
     /// <summary>Builds the body over <paramref name="parameters"/> for batches up to maxBatch × maxSequence.</summary>
@@ -49,8 +52,16 @@ public sealed class TransformerModel
         _maskCopy = new int[maxRows];
         dense ??= prefix => new Linear(parameters.Set, prefix + ".weight", prefix + ".bias");
         _embeddings = new TransformerEmbeddings(parameters, State, Arena, maxRows);
-        _blocks = Enumerable.Range(0, config.NumLayers)
-            .Select(i => new TransformerBlock(parameters, i, dense, State, Arena, maxBatch, maxSequence)).ToArray();
+        _blocks = new TransformerBlock[config.NumLayers];
+        for (var i = 0; i < _blocks.Length; i++)
+        {
+            // Each block's kept activations form an arena group (overlaid in eval mode); its scratch overlaps every other block's.
+            var scratchStart = _scratch.Position;
+            Arena.BeginGroup();
+            _blocks[i] = new TransformerBlock(parameters, i, dense, State, Arena, _scratch, maxBatch, maxSequence);
+            Arena.EndGroup();
+            _scratch.Rewind(scratchStart);
+        }
         if (parameters.Contains("final_norm.weight"))
             _finalNorm = new LayerNorm(parameters.Set, "final_norm.weight", "final_norm.bias", (float)config.LayerNormEps, Arena, maxRows);
         _finalOutput = Arena.Reserve(n);
@@ -89,12 +100,18 @@ public sealed class TransformerModel
     /// <summary>The attention mask of the last Forward (all ones when none was given).</summary>
     public ReadOnlySpan<int> AttentionMask => _mask.AsSpan(0, Batch.TokenCount);
 
-    /// <summary>Allocates the arena (after every head has reserved its buffers).</summary>
-    public void Commit() => Arena.Commit();
+    /// <summary>Allocates the arena and the blocks' shared scratch (after every head has reserved its buffers).</summary>
+    public void Commit()
+    {
+        Arena.Commit();
+        _scratch.Commit();
+    }
 
     /// <summary>
     /// Runs the body: returns last_hidden_state [B·T, C] (after GPT-2's ln_f), valid until the next Forward.
-    /// Positions: explicit ids when the batch has them, else <see cref="PositionIds.For"/>.
+    /// Positions: explicit ids when the batch has them, else <see cref="PositionIds.For"/>. In eval mode
+    /// (<see cref="IsTraining"/> false) the blocks overwrite each other's activations, as no backward is
+    /// expected; a <see cref="Backward"/> after such a Forward first recomputes it keeping them (same values).
     /// </summary>
     /// <exception cref="ArgumentException">The batch is larger than the model was sized for, or an id, type or position is out of range; thrown before any work.</exception>
     public ReadOnlySpan<float> Forward(ModelBatch batch)
@@ -106,23 +123,31 @@ public sealed class TransformerModel
         int b = batch.Batch, t = batch.SequenceLength, rows = b * t;
         PositionIds.Fill(Config, batch, _positions);
         batch.Validate(Config, _positions.AsSpan(0, rows));
-        Arena.Commit();
+        Commit();
         _batch = batch;
         // The mask is packed to [B, T] of this batch (a copy, so a caller reusing its array cannot change Backward's view).
         _mask = _maskCopy;
         (batch.AttentionMask ?? _ones).AsSpan(0, rows).CopyTo(_maskCopy);
         _hiddenStates.Clear();
+        return RunBody(batch, shareActivations: !IsTraining, KeepHiddenStates);
+    }
+
+    private Span<float> RunBody(ModelBatch batch, bool shareActivations, bool keepHiddenStates)
+    {
+        int b = batch.Batch, t = batch.SequenceLength, rows = b * t;
+        Arena.SharedGroups = shareActivations;
+        _activationsShared = shareActivations;
         Span<float> x = _embeddings.Forward(batch.InputIds, _positions, batch.TokenTypeIds, rows);
-        if (KeepHiddenStates) _hiddenStates.Add(x.ToArray());
+        if (keepHiddenStates) _hiddenStates.Add(x.ToArray());
         foreach (var block in _blocks)
         {
-            x = block.Forward(x, AttentionMask, b, t);
-            if (KeepHiddenStates) _hiddenStates.Add(x.ToArray());
+            x = block.Forward(x, AttentionMask, b, t, forBackward: !shareActivations);
+            if (keepHiddenStates) _hiddenStates.Add(x.ToArray());
         }
         if (_finalNorm != null)
         {
             x = _finalNorm.Forward(x, rows);
-            if (KeepHiddenStates) _hiddenStates[^1] = x.ToArray();
+            if (keepHiddenStates) _hiddenStates[^1] = x.ToArray();
         }
         var output = _finalOutput.Slice(rows * Config.HiddenSize);
         x.CopyTo(output);
@@ -145,11 +170,13 @@ public sealed class TransformerModel
 
     /// <summary>
     /// Differentiates the last Forward: from dL/d(last_hidden_state) [B·T, C], accumulates every
-    /// parameter gradient (clear them first with <c>Parameters.Set.ZeroGradients()</c>).
+    /// parameter gradient (clear them first with <c>Parameters.Set.ZeroGradients()</c>). After an eval-mode
+    /// Forward it first reruns that Forward keeping every block's activations (one extra forward pass).
     /// </summary>
     public void Backward(ReadOnlySpan<float> lastHiddenGradient)
     {
         var batch = Batch;
+        if (_activationsShared) RunBody(batch, shareActivations: false, keepHiddenStates: false);
         int b = batch.Batch, t = batch.SequenceLength, rows = b * t, n = rows * Config.HiddenSize;
         var gradient = _gradA.Slice(n);
         var other = _gradB.Slice(n);
@@ -175,4 +202,7 @@ public sealed class TransformerModel
     private ReadOnlySpan<float> BlockInput(int index) => index == 0 ? _embeddings.LastOutput : _blocks[index - 1].LastOutput;
 
     private ReadOnlySpan<float> BlockOutput(int index) => _blocks[index].LastOutput;
+
+    // Each block's output buffer as the arena resolves it now (tests check which memory an eval pass touched).
+    internal List<float[]> BlockOutputCopies() => _blocks.Select(b => b.LastOutput.ToArray()).ToList();
 }

@@ -125,6 +125,36 @@ public class ElementwiseKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(GeluApproximation.None)]
+    [InlineData(GeluApproximation.Tanh)]
+    public void Gelu_forward_with_derivative_equals_forward_and_backward_bit_for_bit(GeluApproximation form)
+    {
+        foreach (int n in AwkwardSizes.Append(40000))
+        {
+            var x = RandomArray(n, n + 7, 6f);
+            var y = new float[n]; var derivative = new float[n];
+            Gelu.ForwardWithDerivative(y, derivative, x, form);
+            var expected = new float[n];
+            Gelu.Forward(expected, x, form);
+            Assert.Equal(expected, y);
+            // Backward with a unit output gradient into zeros is exactly gelu'(x).
+            var ones = Enumerable.Repeat(1f, n).ToArray();
+            var slope = new float[n];
+            Gelu.Backward(slope, x, ones, form);
+            Assert.Equal(slope, derivative);
+            // A cached-derivative backward then agrees with the recomputing one and with the double twin.
+            var d = RandomArray(n, 13);
+            var cached = new float[n]; var naive = new float[n]; var twin = new float[n];
+            CachedDerivative.Backward(cached, derivative, d);
+            CachedDerivative.BackwardNaive(naive, derivative, d);
+            Assert.Equal(naive, cached);
+            Gelu.BackwardNaive(twin, x, d, form);
+            AssertClose(twin, cached, 2e-6, 1e-5, "cached dgelu");
+        }
+        Assert.Throws<ArgumentException>(() => Gelu.ForwardWithDerivative(new float[4], new float[3], new float[4], form));
+    }
+
     [Fact]
     public void Tanh_matches_its_double_twin_and_finite_differences()
     {

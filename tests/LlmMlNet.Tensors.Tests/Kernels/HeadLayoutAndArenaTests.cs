@@ -33,6 +33,56 @@ public class HeadLayoutAndArenaTests
     }
 
     [Fact]
+    public void Shared_groups_overlay_every_group_on_one_region_and_leave_other_buffers_alone()
+    {
+        var arena = new ActivationArena();
+        var before = arena.Reserve(8);
+        arena.BeginGroup();
+        var g0a = arena.Reserve(16);
+        var g0b = arena.Reserve(16);
+        arena.EndGroup();
+        arena.BeginGroup();
+        var g1a = arena.Reserve(16);
+        var g1b = arena.Reserve(16);
+        arena.EndGroup();
+        var after = arena.Reserve(8);
+        Assert.Throws<InvalidOperationException>(() => arena.EndGroup());
+        arena.Commit();
+        Assert.Equal(before.Offset + 16 + 64 + 16, arena.ReservedLength);
+
+        g0a.Span.Fill(1f); g0b.Span.Fill(2f); g1a.Span.Fill(3f); g1b.Span.Fill(4f); before.Span.Fill(7f); after.Span.Fill(8f);
+        arena.SharedGroups = true;
+        g1a.Span.Fill(5f);
+        Assert.Equal(5f, g0a.Span[3]); // the same memory: group 1 overlays group 0
+        Assert.Equal(2f, g1b.Span[0]); // the second buffer of each group shares too, with group 0's values
+        Assert.Equal(7f, before.Span[0]);
+        Assert.Equal(8f, after.Span[0]);
+        arena.SharedGroups = false;
+        Assert.Equal(3f, g1a.Span[0]); // its own memory is untouched
+        Assert.Equal(5f, g0a.Span[0]);
+    }
+
+    [Fact]
+    public void A_larger_later_group_gets_a_shared_region_of_its_own()
+    {
+        var arena = new ActivationArena();
+        arena.BeginGroup();
+        var small = arena.Reserve(16);
+        arena.EndGroup();
+        var outside = arena.Reserve(16);
+        arena.BeginGroup();
+        var large = arena.Reserve(48);
+        arena.EndGroup();
+        arena.Commit();
+        arena.SharedGroups = true;
+        outside.Span.Fill(9f);
+        large.Span.Fill(1f);
+        Assert.Equal(9f, outside.Span[0]);
+        Assert.Equal(1f, small.Span[0]);
+        Assert.Throws<InvalidOperationException>(() => arena.BeginGroup());
+    }
+
+    [Fact]
     public void Rewind_overlaps_scratch_and_commit_sizes_to_the_high_water_mark()
     {
         var scratch = new ActivationArena();

@@ -139,4 +139,31 @@ public sealed class ParallelKernelTests
         // Token (b, t), head h, lane d sits at ((b·heads + h)·seq + t)·headSize + d after the split.
         Assert.Equal(x[(2 * seq + 7) * channels + 3 * headSize + 5], two[n + 2 * rows + ((2 * heads + 3) * seq + 7) * headSize + 5]);
     }
+
+    [Theory]
+    [InlineData(96)]
+    [InlineData(100)]
+    public void LayerNormBackwardIsThreadCountIndependentAndMatchesNaive(int channels)
+    {
+        // 300 rows are several row items; 100 channels make a ragged last column block with a scalar tail.
+        const int rows = 300;
+        int n = rows * channels;
+        var x = Random(n, 31);
+        var dy = Random(n, 32, 1f);
+        var (weight, bias) = (Random(channels, 33), Random(channels, 34));
+        var (mean, rstd) = (new float[rows], new float[rows]);
+        LayerNormKernel.Forward(new float[n], mean, rstd, x, weight, bias, rows, channels, 1e-5f);
+        var (one, two) = AtOneAndTwoThreads(() =>
+        {
+            var (dx, dw, db) = (Random(n, 35, 0.5f), Random(channels, 36, 0.5f), Random(channels, 37, 0.5f));
+            LayerNormKernel.Backward(dx, dw, db, dy, x, weight, mean, rstd, rows, channels);
+            return [.. dx, .. dw, .. db];
+        });
+        Assert.Equal(one, two);
+        var (dxNaive, dwNaive, dbNaive) = (Random(n, 35, 0.5f), Random(channels, 36, 0.5f), Random(channels, 37, 0.5f));
+        LayerNormKernel.BackwardNaive(dxNaive, dwNaive, dbNaive, dy, x, weight, mean, rstd, rows, channels);
+        float[] naive = [.. dxNaive, .. dwNaive, .. dbNaive];
+        for (int i = 0; i < naive.Length; i++)
+            Assert.True(Math.Abs(naive[i] - two[i]) <= 1e-3f * (1 + Math.Abs(naive[i])), $"layer norm backward at {i}: {two[i]} vs {naive[i]}");
+    }
 }

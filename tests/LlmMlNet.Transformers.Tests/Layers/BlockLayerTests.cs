@@ -117,6 +117,7 @@ public class BlockLayerTests
     [InlineData(ActivationFunction.Gelu)]
     [InlineData(ActivationFunction.GeluTanh)]
     [InlineData(ActivationFunction.Relu)]
+    [InlineData(ActivationFunction.Tanh)]
     public void Feed_forward_backward_matches_finite_differences_with_dropout_on(ActivationFunction activation)
     {
         var set = RandomSet(new ParameterLayout.Builder().Add("fc1.weight", [12, C]).Add("fc1.bias", [12])
