@@ -119,8 +119,9 @@ internal sealed class DemoRunner(DemoSettings settings, string outputDirectory, 
     private void Qa(ModelInputs inputs, SyntheticSuiteFiles data, CancellationToken token)
     {
         var folder = Path.Combine(outputDirectory, "models", "qa-full");
+        // 10 epochs at 1e-3: on the full demo's data (seed 42) dev EM 44.7 / F1 45.7, against 8.7 / 11.3 for 3 epochs at 3e-4.
         var request = new FineTuneRequest("qa", "full", inputs, data.QaTrain, data.QaDev, folder, settings.QaMaxLength,
-            Trainer(3e-4f, null, settings.QaEpochs), Title: "qa full");
+            Trainer(1e-3f, null, settings.QaEpochs), Title: "qa full");
         var outcome = FineTuning.Run(request, token);
         var em = outcome.Metrics.First(m => m.Key == "exact_match").Value;
         var f1 = outcome.Metrics.First(m => m.Key == "f1").Value;

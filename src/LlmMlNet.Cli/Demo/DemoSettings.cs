@@ -58,7 +58,7 @@ internal sealed record DemoSettings
             QaTrain = new QaDatasetOptions { ContextCount = 200, UnanswerableFraction = 0, IdPrefix = "train" },
             QaDev = new QaDatasetOptions { ContextCount = 50, UnanswerableFraction = 0, IdPrefix = "dev" },
         },
-        PretrainSteps = 4000, BlockSize = 32, PretrainBatchSize = 64, BatchSize = 16, SentimentEpochs = 6, QaEpochs = 3,
+        PretrainSteps = 4000, BlockSize = 32, PretrainBatchSize = 64, BatchSize = 16, SentimentEpochs = 6, QaEpochs = 10,
     };
 
     /// <summary>The seconds-long version the tests run.</summary>
