@@ -6,7 +6,10 @@ namespace LlmMlNet.Tokenizers;
 
 public sealed partial class Tokenizer
 {
-    /// <summary>Loads a tokenizer from a tokenizer.json file or from a folder (see <see cref="FromFolder"/>).</summary>
+    /// <summary>
+    /// Loads a tokenizer from a tokenizer.json file, from a folder (see <see cref="FromFolder"/>), or from a vocabulary file
+    /// named directly (vocab.txt, or vocab.json / merges.txt with its partner beside it; the folder's configs still apply).
+    /// </summary>
     /// <exception cref="FileNotFoundException">Nothing exists at <paramref name="path"/>.</exception>
     /// <exception cref="TokenizerFormatException">A file is malformed or unsupported; the message names the file and field.</exception>
     public static Tokenizer Load(string path)
@@ -27,7 +30,10 @@ public sealed partial class Tokenizer
         ArgumentException.ThrowIfNullOrEmpty(tokenizerJsonPath);
         if (!File.Exists(tokenizerJsonPath)) throw new FileNotFoundException($"Tokenizer file not found: {tokenizerJsonPath}", tokenizerJsonPath);
         var folder = Path.GetDirectoryName(Path.GetFullPath(tokenizerJsonPath))!;
-        if (Path.GetFileName(tokenizerJsonPath) == "tokenizer.json") return TokenizerFolder.Load(folder);
+        var name = Path.GetFileName(tokenizerJsonPath);
+        if (name == "tokenizer.json") return TokenizerFolder.Load(folder);
+        // Users point at the vocabulary file they know; read it as a folder would, without preferring a tokenizer.json beside it.
+        if (name is "vocab.txt" or "vocab.json" or "merges.txt") return TokenizerFolder.Load(folder, vocabularyFilesOnly: true);
         return TokenizerJsonReader.Read(tokenizerJsonPath, null, null);
     }
 

@@ -32,6 +32,18 @@ public sealed class LoadingAndSavingTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("bert-base-uncased", "vocab.txt", TokenizerKind.WordPiece)]
+    [InlineData("gpt2", "vocab.json", TokenizerKind.ByteLevelBpe)]
+    [InlineData("roberta-base", "merges.txt", TokenizerKind.ByteLevelBpe)]
+    public void VocabularyFileNamedDirectlyLoadsThatFileAndMatchesReferences(string name, string file, TokenizerKind kind)
+    {
+        // The tokenizer.json stays beside it: naming the vocabulary file must still read the vocabulary files.
+        var tokenizer = Tokenizer.Load(Path.Combine(Fixtures.Folder(name), file));
+        Assert.Equal(kind, tokenizer.Kind);
+        AssertAllCasesMatch(tokenizer, name);
+    }
+
     [Fact]
     public void VocabTxtFolderIsBertAndMatchesReferences()
     {

@@ -10,7 +10,9 @@ internal static class TokenizerFolder
 {
     private const int HuggingFaceUnsetLength = 1_000_000_000; // transformers writes ~1e30 when unknown
 
-    public static Tokenizer Load(string folder)
+    /// <param name="folder">The folder.</param>
+    /// <param name="vocabularyFilesOnly">Skip tokenizer.json: the caller named vocab.txt, vocab.json or merges.txt itself.</param>
+    public static Tokenizer Load(string folder, bool vocabularyFilesOnly = false)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Tokenizer folder not found: {folder}");
         var configFile = Path.Combine(folder, "tokenizer_config.json");
@@ -24,7 +26,7 @@ internal static class TokenizerFolder
         int? maxLength = MaxLength(config, modelConfig, modelType);
 
         var json = Path.Combine(folder, "tokenizer.json");
-        if (File.Exists(json)) return TokenizerJsonReader.Read(json, names, maxLength);
+        if (!vocabularyFilesOnly && File.Exists(json)) return TokenizerJsonReader.Read(json, names, maxLength);
 
         var vocabTxt = Path.Combine(folder, "vocab.txt");
         if (File.Exists(vocabTxt))
