@@ -39,6 +39,23 @@ public sealed class PretrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void LineByLineMakesOneExamplePerCorpusLine()
+    {
+        var tokenizer = CliHarness.WriteTokenizer(_temp);
+        var corpus = CliHarness.WriteCorpus(_temp);
+        int lines = File.ReadLines(corpus).Count(l => l.Trim().Length > 0);
+        string[] common = ["pretrain", "--objective", "mlm", "--preset", "tiny", "--tokenizer", tokenizer, "--corpus", corpus,
+            "--batch-size", "2", "--max-length", "64", "--epochs", "1", "--seed", "7", "--threads", "1", "--json"];
+        var byLine = CliHarness.Run([.. common, "--output", Path.Combine(_temp, "lines"), "--line-by-line"]);
+        Assert.True(byLine.ExitCode == 0, byLine.Error);
+        Assert.Equal((lines + 1) / 2, byLine.Json().GetProperty("steps").GetInt32());
+        // Packing fills 64-token blocks with several short lines, so an epoch takes fewer steps.
+        var packed = CliHarness.Run([.. common, "--output", Path.Combine(_temp, "packed")]);
+        Assert.True(packed.ExitCode == 0, packed.Error);
+        Assert.True(packed.Json().GetProperty("steps").GetInt32() < (lines + 1) / 2);
+    }
+
+    [Fact]
     public void UsageErrorsExitWithOne()
     {
         var corpus = CliHarness.WriteCorpus(_temp, documents: 2);

@@ -35,13 +35,14 @@ public static class PretrainCommand
         var lr = CommonOptions.PositiveFloat("--lr", "Peak learning rate (default 1e-4, 6% warm-up, linear decay).");
         var saveEvery = CommonOptions.Int("--save-every", "Write a resumable checkpoint every N steps (default 100).");
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint in --output/checkpoints." };
+        var lineByLine = new Option<bool>("--line-by-line") { Description = "One corpus line per example, padded, instead of packed blocks (Hugging Face run_mlm's --line_by_line)." };
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var skipBadRows = CommonOptions.SkipBadRows();
         var command = new Command("pretrain", "Pre-train a transformer by masked or causal language modelling on text files.")
         {
-            objective, preset, tokenizer, model, corpus, output, steps, epochs, maxLength, batchSize, lr, saveEvery, resume, seed, threads, json, skipBadRows,
+            objective, preset, tokenizer, model, corpus, output, steps, epochs, maxLength, batchSize, lr, saveEvery, resume, lineByLine, seed, threads, json, skipBadRows,
         };
         command.Validators.Add(result =>
         {
@@ -83,6 +84,7 @@ public static class PretrainCommand
             {
                 Objective = kind,
                 BlockSize = parse.GetValue(maxLength) ?? 128,
+                LineByLine = parse.GetValue(lineByLine),
                 Trainer = new TrainerOptions
                 {
                     LearningRate = parse.GetValue(lr) ?? 1e-4f,
