@@ -38,7 +38,9 @@ public static class GemmBenchmark
 
     /// <summary>
     /// Runs the suite. Options: --reps N (default 9), --quick (square sizes only), --only TEXT (shapes whose
-    /// name contains TEXT), --threads N (only that thread count), --no-torch.
+    /// name contains TEXT), --threads N (only that thread count), --no-torch, --cold (each rep is one call after
+    /// 64 MB of other writes evict the operands, and products with a transposed A accumulate (beta = 1), as a
+    /// training step's weight gradients do; torch is still timed warm).
     /// </summary>
     public static int Run(string[] args)
     {
@@ -46,6 +48,7 @@ public static class GemmBenchmark
         int reps = int.Parse(Option("--reps") ?? "9", CultureInfo.InvariantCulture);
         string? only = Option("--only");
         int[] threadCounts = Option("--threads") is { } threadOption ? [int.Parse(threadOption, CultureInfo.InvariantCulture)] : [1, 2];
+        bool cold = args.Contains("--cold");
         PrintMachine();
         Shape[] shapes = args.Contains("--quick") ? Square : [.. Square, .. BertMini];
         if (only is not null) shapes = [.. shapes.Where(s => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))];
@@ -61,7 +64,7 @@ public static class GemmBenchmark
             {
                 foreach (Shape shape in shapes)
                 {
-                    (double ours, double best) = Measure(shape, reps);
+                    (double ours, double best) = Measure(shape, reps, cold);
                     string dims = $"{shape.M}x{shape.N}x{shape.K}" + (shape.Batch > 1 ? $" x{shape.Batch}" : "");
                     string theirs = "-", ratio = "-";
                     if (torch is not null && torch.TryGetValue(shape.Key, out double t))
@@ -110,8 +113,10 @@ public static class GemmBenchmark
         => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     /// <summary>GFLOP/s of the median and of the fastest rep (the fastest is the least disturbed by other load).</summary>
-    private static (double Median, double Best) Measure(Shape s, int reps)
+    private static (double Median, double Best) Measure(Shape s, int reps, bool cold)
     {
+        float[] evict = cold ? new float[16 << 20] : [];
+        float beta = cold && s.TransposeA ? 1f : 0f;
         var rng = new Random(42);
         float[] a = new float[(long)s.Batch * s.M * s.K], b = new float[(long)s.Batch * s.K * s.N], c = new float[(long)s.Batch * s.M * s.N];
         for (int i = 0; i < a.Length; i++) a[i] = rng.NextSingle();
@@ -119,9 +124,9 @@ public static class GemmBenchmark
         int lda = s.TransposeA ? s.M : s.K, ldb = s.TransposeB ? s.K : s.N;
         void Once()
         {
-            if (s.Batch == 1) Gemm.Sgemm(s.TransposeA, s.TransposeB, s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N);
+            if (s.Batch == 1) Gemm.Sgemm(s.TransposeA, s.TransposeB, s.M, s.N, s.K, 1f, a, lda, b, ldb, beta, c, s.N);
             else Gemm.SgemmStridedBatched(s.TransposeA, s.TransposeB, s.M, s.N, s.K, 1f, a, lda, (long)s.M * s.K,
-                b, ldb, (long)s.K * s.N, 0f, c, s.N, (long)s.M * s.N, s.Batch);
+                b, ldb, (long)s.K * s.N, beta, c, s.N, (long)s.M * s.N, s.Batch);
         }
         // Warm-up of at least 3 calls and 200 ms lets tiered JIT finish before timing starts.
         var watch = Stopwatch.StartNew();
@@ -129,10 +134,11 @@ public static class GemmBenchmark
         // Each rep runs long enough (>= 20 ms) for the clock to resolve it.
         watch.Restart();
         Once();
-        int inner = Math.Max(1, (int)(0.02 / Math.Max(watch.Elapsed.TotalSeconds, 1e-7)));
+        int inner = cold ? 1 : Math.Max(1, (int)(0.02 / Math.Max(watch.Elapsed.TotalSeconds, 1e-7)));
         var times = new double[reps];
         for (int r = 0; r < reps; r++)
         {
+            if (cold) evict.AsSpan().Fill(r);
             watch.Restart();
             for (int i = 0; i < inner; i++) Once();
             times[r] = watch.Elapsed.TotalSeconds / inner;

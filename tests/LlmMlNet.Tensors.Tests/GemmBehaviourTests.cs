@@ -25,6 +25,26 @@ public class GemmBehaviourTests
         Assert.Equal(once, oneThread);
     }
 
+    [Theory]
+    [MemberData(nameof(GemmTests.Kernels), MemberType = typeof(GemmTests))]
+    public void Split_K_products_are_bit_identical_for_one_two_or_three_threads(string kernelName)
+    {
+        // A weight-gradient shape (K deep, C small): K is cut in two by shape, never by thread count.
+        GemmKernelKind kernel = GemmTests.Kind(kernelName);
+        var rng = new Random(23);
+        int m = 61, n = 100, k = 4096;
+        Assert.True(GemmDriver<GemmKernelPortable>.SplitsK(m, n, k));
+        float[] a = GemmTests.Random(rng, k * m), b = GemmTests.Random(rng, k * n), start = GemmTests.Random(rng, m * n);
+        float[] oneThread = (float[])start.Clone();
+        Gemm.Sgemm(kernel, 1, true, false, m, n, k, 1f, a, m, b, n, 1f, oneThread, n);
+        foreach (int threads in new[] { 2, 3 })
+        {
+            float[] c = (float[])start.Clone();
+            Gemm.Sgemm(kernel, threads, true, false, m, n, k, 1f, a, m, b, n, 1f, c, n);
+            Assert.Equal(oneThread, c);
+        }
+    }
+
     [Fact]
     public void Reports_the_kernel_this_machine_supports()
     {

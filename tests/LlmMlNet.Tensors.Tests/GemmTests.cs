@@ -103,6 +103,23 @@ public class GemmTests
         AssertClose(expected, c, 1e-5f, "stride 0");
     }
 
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Split_K_products_match_the_reference_with_alpha_beta_and_padding(string kernelName)
+    {
+        // K deep and C small: the two-halves path (weight gradients), K not a whole number of K blocks.
+        GemmKernelKind kernel = GemmTests.Kind(kernelName);
+        var rng = new Random(17);
+        foreach (var (m, n, k) in new[] { (37, 45, 2100), (13, 70, 2305) })
+        {
+            Assert.True(GemmDriver<GemmKernelPortable>.SplitsK(m, n, k));
+            foreach (bool ta in new[] { false, true })
+                foreach (bool tb in new[] { false, true })
+                    foreach (int threads in new[] { 1, 2, 3 })
+                        CheckOne(kernel, threads, ta, tb, m, n, k, -0.75f, 0.5f, pad: 3, rng);
+        }
+    }
+
     [Fact]
     public void Public_entry_point_uses_the_best_kernel_and_matches_the_reference()
     {

@@ -7,8 +7,8 @@ namespace LlmMlNet.Tensors;
 /// <remarks>
 /// Packed, cache-blocked and register-blocked (AVX-512, else AVX2/FMA, else System.Numerics.Vector, chosen at
 /// run time), parallel over blocks of C with up to <see cref="EngineSettings.Threads"/> threads. The result
-/// does not depend on the thread count (K is never split across threads), and a call allocates nothing
-/// after the calling thread's first GEMM.
+/// does not depend on the thread count (K is split, if at all, by shape alone: deep-K weight gradients run as two
+/// fixed halves), and a call allocates nothing after the calling thread's first GEMM of that size.
 /// <para>A linear layer with W stored [out, in] (x: [tokens, in], y: [tokens, out]):</para>
 /// <code>
 /// Sgemm(false, true,  tokens, outF, inF,    1f, x,  inF,  W, inF,  0f, y,  outF); // y  = x · Wᵀ

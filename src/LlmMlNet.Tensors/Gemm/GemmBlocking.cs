@@ -35,6 +35,16 @@ internal static class GemmBlocking
     public const int MinTileReuse = 100;
 
     /// <summary>
+    /// Least K that is split into two fixed halves when C is small (K at least 4x its larger side): a weight
+    /// gradient over 4096 tokens runs as two independent half-depth products, one per thread on two threads,
+    /// instead of two tiles that each pack or stream the whole of the shared operand.
+    /// </summary>
+    public const int SplitKMinDepth = 2048;
+
+    /// <summary>Largest C (elements) whose K is split: the second half's partial product is a buffer this big (4 MB).</summary>
+    public const long SplitKMaxC = 1L << 20;
+
+    /// <summary>
     /// Tiles of at most this many rows read a row-major (non-transposed) B in place instead of packing it:
     /// the small-matrix path (e.g. generation's few-row products). Packing a B panel costs about 1/12 of one
     /// kernel call, so it pays as soon as a panel is reused by a few row panels; and B read in place with a

@@ -1,8 +1,9 @@
 // The GotoBLAS/BLIS-style blocked SGEMM driver, specialized per micro-kernel.
 // C is cut into tiles (the unit of parallel work, each a disjoint block of C); inside a tile the loops are
 // K blocks (kc, B packed once per block) -> row blocks (mc, A packed) -> NR panels -> MR panels -> kernel.
-// Deliberately never splits K across threads: every C element is summed in the same order for any
-// thread count, so results are bit-identical whatever EngineSettings.Threads is.
+// K is split only by shape (deep K, small C: weight gradients), into two fixed halves summed in a fixed
+// order, never by thread count: every C element is summed in the same order for any thread count, so
+// results are bit-identical whatever EngineSettings.Threads is.
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
@@ -24,6 +25,11 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
             return;
         }
         bool parallel = threads > 1 && 2L * m * n * k >= GemmBlocking.ParallelMinFlops;
+        if (SplitsK(m, n, k))
+        {
+            MultiplySplitK(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, parallel ? threads : 1);
+            return;
+        }
         PlanTiles(m, n, parallel ? threads : 1, out int tileRows, out int tileCols);
         var body = new TileBody
         {
@@ -34,6 +40,48 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         int tiles = body.TilesAcross * ((m + tileRows - 1) / tileRows);
         if (parallel && tiles > 1) ComputePool.For(tiles, body, threads);
         else for (int t = 0; t < tiles; t++) body.Execute(t);
+    }
+
+    /// <summary>
+    /// Whether K is cut into two halves (a property of the shape alone, so results never depend on threads): K
+    /// deep and C small, as in weight gradients, where splitting C instead gives every thread the whole K of
+    /// both operands to pack or stream and leaves tiles too small to repay it.
+    /// </summary>
+    internal static bool SplitsK(int m, int n, int k)
+        => k >= GemmBlocking.SplitKMinDepth && k >= 4L * Math.Max(m, n) && (long)m * n <= GemmBlocking.SplitKMaxC;
+
+    /// <summary>
+    /// C = (alpha·op(A)[:, :k0]·op(B)[:k0, :] + beta·C) + alpha·op(A)[:, k0:]·op(B)[k0:, :], k0 = K/2 rounded up to
+    /// a K block: both halves' tiles are one pool of work items, the second half lands in the calling thread's
+    /// partial buffer, and C adds it afterwards in a fixed order.
+    /// </summary>
+    private static void MultiplySplitK(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int threads)
+    {
+        int k0 = RoundUp((k + 1) / 2, GemmBlocking.KC);
+        float* partial = GemmScratch.Current.Partial((long)m * n);
+        PlanTiles(m, n, (threads + 1) / 2, out int tileRows, out int tileCols);
+        var first = new TileBody
+        {
+            TransposeA = transposeA, TransposeB = transposeB, M = m, N = n, K = k0, Alpha = alpha, Beta = beta,
+            A = a, Lda = lda, B = b, Ldb = ldb, C = c, Ldc = ldc,
+            TileRows = tileRows, TileCols = tileCols, TilesAcross = (n + tileCols - 1) / tileCols,
+        };
+        var second = first;
+        second.K = k - k0;
+        second.A = transposeA ? a + (nint)k0 * lda : a + k0;
+        second.B = transposeB ? b + k0 : b + (nint)k0 * ldb;
+        second.Beta = 0f;
+        second.C = partial;
+        second.Ldc = n;
+        var body = new SplitBody { First = first, Second = second, Tiles = first.TilesAcross * ((m + tileRows - 1) / tileRows) };
+        if (threads > 1) ComputePool.For(2 * body.Tiles, body, threads);
+        else for (int t = 0; t < 2 * body.Tiles; t++) body.Execute(t);
+        for (int i = 0; i < m; i++)
+        {
+            var row = new Span<float>(c + (nint)i * ldc, n);
+            TensorPrimitives.Add(row, new ReadOnlySpan<float>(partial + (nint)i * n, n), row);
+        }
     }
 
     /// <summary>
@@ -97,6 +145,19 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         }
     }
 
+    /// <summary>The tiles of both K halves as one index range: [0, Tiles) the first half's, then the second's.</summary>
+    private struct SplitBody : IComputeBody
+    {
+        public TileBody First, Second;
+        public int Tiles;
+
+        public readonly void Execute(int index)
+        {
+            if (index < Tiles) First.Execute(index);
+            else Second.Execute(index - Tiles);
+        }
+    }
+
     // Fully optimized from the first call: tier-0 code here would make a training run's first steps (and
     // every short benchmark) several times slower while the JIT catches up.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -104,7 +165,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     {
         int mr = TKernel.MR, nr = TKernel.NR, mcMax = MC;
         GemmScratch scratch = GemmScratch.Current;
-        bool bInPlace = !t.TransposeB && mt <= GemmBlocking.InPlaceBMaxRows;
+        bool bInPlace = !t.TransposeB && (mt <= GemmBlocking.InPlaceBMaxRows || t.TransposeA);
         for (int p0 = 0; p0 < t.K; p0 += GemmBlocking.KC)
         {
             int kc = Math.Min(GemmBlocking.KC, t.K - p0);

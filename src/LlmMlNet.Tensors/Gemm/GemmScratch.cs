@@ -25,6 +25,23 @@ internal sealed unsafe class GemmScratch
     /// <summary>A micro-tile of C for the ragged bottom/right edges.</summary>
     public readonly float* CEdge;
 
+    private float[]? _partial;
+    private float* _partialStart;
+
+    /// <summary>
+    /// A buffer of at least <paramref name="count"/> floats for a split-K product's second half; grows (pinned,
+    /// kept for the thread's life) only when a larger C than before asks for it.
+    /// </summary>
+    public float* Partial(long count)
+    {
+        if (_partial is null || _partial.Length < count)
+        {
+            _partial = GC.AllocateUninitializedArray<float>((int)count, pinned: true);
+            fixed (float* start = _partial) _partialStart = start;
+        }
+        return _partialStart;
+    }
+
     private GemmScratch()
     {
         const int aSize = GemmBlocking.MCMax * GemmBlocking.KC, bSize = GemmBlocking.KC * GemmBlocking.NCMax, bEdgeSize = GemmBlocking.KC * 64;
