@@ -25,7 +25,6 @@ public sealed class LlmTextClassificationTransformer : ILlmPersistableTransforme
 {
     /// <summary>The persistence kind of this transformer.</summary>
     public const string KindName = "LlmMlNet.TextClassification/1";
-    private const string ModelFolder = "model", AdapterFolder = "adapter";
 
     private readonly Settings _settings;
     private readonly TextClassificationEngine _engine;
@@ -137,17 +136,14 @@ public sealed class LlmTextClassificationTransformer : ILlmPersistableTransforme
     /// <exception cref="NotSupportedException">The label's key values are of a type a manifest cannot record (not text, Boolean or a number).</exception>
     public void SaveTo(string directory)
     {
-        string model = Path.Combine(directory, ModelFolder);
-        _engine.Parameters.Save(model);
-        _engine.Tokenizer.Save(model);
-        if (_engine.Adapter != null) BottleneckAdapterFormat.Save(_engine.Adapter, Path.Combine(directory, AdapterFolder));
+        SavedModelFolder.Save(directory, _engine.Parameters, _engine.Tokenizer, _engine.Adapter);
         ComponentSettings.Write(directory, _settings);
     }
 
     internal static LlmTextClassificationTransformer LoadFrom(MLContext mlContext, string directory)
     {
         var settings = ComponentSettings.Read<Settings>(directory);
-        string model = LocalModelPaths.RequireCheckpointFolder(Path.Combine(directory, ModelFolder), "saved model");
+        string model = SavedModelFolder.RequireModel(directory);
         var config = TransformerConfigReader.Read(Path.Combine(model, CheckpointFolder.ConfigFileName));
         PooledHead? pooled = null;
         var groups = new HashSet<KeyGroup> { KeyGroup.Encoder };
@@ -169,8 +165,7 @@ public sealed class LlmTextClassificationTransformer : ILlmPersistableTransforme
             if (config.Family is ModelFamily.Bert or ModelFamily.Roberta) groups.Add(KeyGroup.Pooler);
         }
         var parameters = TransformerParameters.FromPretrained(model, groups, out _);
-        string adapterFolder = Path.Combine(directory, AdapterFolder);
-        var adapter = Directory.Exists(adapterFolder) ? BottleneckAdapterFormat.Load(adapterFolder, config) : null;
+        var adapter = SavedModelFolder.LoadAdapter(directory, config);
         var tokenizer = LocalModelPaths.LoadTokenizer(model, "saved tokenizer");
         var engine = new TextClassificationEngine(parameters, adapter, tokenizer, settings.MaxSequenceLength, settings.BatchSize, pooled);
         return new LlmTextClassificationTransformer(settings, engine, null);

@@ -16,7 +16,6 @@ public sealed class TransformerEmbeddingTransformer : ILlmPersistableTransformer
 {
     /// <summary>The persistence kind of this transformer.</summary>
     public const string KindName = "LlmMlNet.TransformerEmbedding/1";
-    private const string ModelFolder = "model";
 
     private readonly TransformerEmbeddingEstimator.Options _options;
     private readonly TransformerEmbeddingEngine _engine;
@@ -75,7 +74,7 @@ public sealed class TransformerEmbeddingTransformer : ILlmPersistableTransformer
     /// <summary>Writes the model folder "model" (config.json, model.safetensors, tokenizer files) and the options (llmmlnet.json).</summary>
     public void SaveTo(string directory)
     {
-        string model = Path.Combine(directory, ModelFolder);
+        string model = Path.Combine(directory, SavedModelFolder.Model);
         _engine.Parameters.Save(model);
         _engine.Tokenizer.Save(model);
         ComponentSettings.Write(directory, _options);
@@ -84,7 +83,7 @@ public sealed class TransformerEmbeddingTransformer : ILlmPersistableTransformer
     internal static TransformerEmbeddingTransformer LoadFrom(MLContext mlContext, string directory)
     {
         var options = ComponentSettings.Read<TransformerEmbeddingEstimator.Options>(directory);
-        string model = Path.Combine(directory, ModelFolder);
+        string model = Path.Combine(directory, SavedModelFolder.Model);
         options.ModelPath = model;
         options.TokenizerPath = null;
         options = TransformerEmbeddingEstimator.Validate(options);

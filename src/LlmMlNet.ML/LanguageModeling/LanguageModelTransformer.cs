@@ -20,7 +20,6 @@ public sealed class LanguageModelTransformer : ILlmPersistableTransformer
 {
     /// <summary>The persistence kind of this transformer.</summary>
     public const string KindName = "LlmMlNet.LanguageModel/1";
-    private const string ModelFolder = "model";
 
     private readonly LanguageModelPretrainingEstimator.Options _options;
     private readonly PerplexityScorer _scorer;
@@ -90,14 +89,14 @@ public sealed class LanguageModelTransformer : ILlmPersistableTransformer
     /// <summary>Writes the model folder "model" and the options (llmmlnet.json).</summary>
     public void SaveTo(string directory)
     {
-        SaveModel(Path.Combine(directory, ModelFolder));
+        SaveModel(Path.Combine(directory, SavedModelFolder.Model));
         ComponentSettings.Write(directory, new SavedSettings(_options, Objective));
     }
 
     internal static LanguageModelTransformer LoadFrom(MLContext mlContext, string directory)
     {
         var saved = ComponentSettings.Read<SavedSettings>(directory);
-        string model = LocalModelPaths.RequireCheckpointFolder(Path.Combine(directory, ModelFolder), "saved model");
+        string model = SavedModelFolder.RequireModel(directory);
         var parameters = Pretraining.FromCheckpoint(model, out _);
         var tokenizer = LocalModelPaths.LoadTokenizer(model, "saved tokenizer");
         return new LanguageModelTransformer(parameters, tokenizer, saved.Objective, LanguageModelPretrainingEstimator.Validate(saved.Options), null);

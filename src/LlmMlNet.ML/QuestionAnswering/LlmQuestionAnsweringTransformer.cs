@@ -22,7 +22,6 @@ public sealed class LlmQuestionAnsweringTransformer : ILlmPersistableTransformer
 {
     /// <summary>The persistence kind of this transformer.</summary>
     public const string KindName = "LlmMlNet.QuestionAnswering/1";
-    private const string ModelFolder = "model", AdapterFolder = "adapter";
 
     private readonly Settings _settings;
     private readonly QaAnswerEngine _engine;
@@ -94,20 +93,16 @@ public sealed class LlmQuestionAnsweringTransformer : ILlmPersistableTransformer
     /// <summary>Writes "model" (config, safetensors with LoRA merged, tokenizer files), "adapter" for bottleneck adapters, and llmmlnet.json.</summary>
     public void SaveTo(string directory)
     {
-        string model = Path.Combine(directory, ModelFolder);
-        _engine.Parameters.Save(model);
-        _engine.Tokenizer.Save(model);
-        if (_engine.Adapter != null) BottleneckAdapterFormat.Save(_engine.Adapter, Path.Combine(directory, AdapterFolder));
+        SavedModelFolder.Save(directory, _engine.Parameters, _engine.Tokenizer, _engine.Adapter);
         ComponentSettings.Write(directory, _settings);
     }
 
     internal static LlmQuestionAnsweringTransformer LoadFrom(MLContext mlContext, string directory)
     {
         var settings = ComponentSettings.Read<Settings>(directory);
-        string model = LocalModelPaths.RequireCheckpointFolder(Path.Combine(directory, ModelFolder), "saved model");
+        string model = SavedModelFolder.RequireModel(directory);
         var parameters = TransformerParameters.FromPretrained(model, new HashSet<KeyGroup> { KeyGroup.Encoder, KeyGroup.QuestionAnswering }, out _);
-        string adapterFolder = Path.Combine(directory, AdapterFolder);
-        var adapter = Directory.Exists(adapterFolder) ? BottleneckAdapterFormat.Load(adapterFolder, parameters.Config) : null;
+        var adapter = SavedModelFolder.LoadAdapter(directory, parameters.Config);
         var tokenizer = LocalModelPaths.LoadTokenizer(model, "saved tokenizer");
         return new LlmQuestionAnsweringTransformer(settings, Engine(parameters, adapter, tokenizer, settings), null);
     }
