@@ -95,7 +95,7 @@ public static class NotebookProgram
         File.WriteAllText(Path.Combine(folder, "Program.cs"), source);
         var references = Directory.GetFiles(AppContext.BaseDirectory, "*.dll")
             .Where(p => Path.GetFileName(p) is var f && (f.StartsWith("LlmMlNet.", StringComparison.Ordinal) && !f.Contains("Tests", StringComparison.Ordinal)
-                || f is "MLNetStandIn.dll" or "System.Numerics.Tensors.dll" or "CsvHelper.dll" or "llmmlnet.dll"))
+                || f.StartsWith("Microsoft.ML", StringComparison.Ordinal) || f is "System.Numerics.Tensors.dll" or "CsvHelper.dll" or "llmmlnet.dll"))
             .Select(p => $"    <Reference Include=\"{Path.GetFileNameWithoutExtension(p)}\"><HintPath>{p}</HintPath></Reference>");
         File.WriteAllText(Path.Combine(folder, "Notebooks.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">

@@ -91,7 +91,8 @@ public class LlmTextClassificationLabelTests
     public void LabelWithoutKeyValuesGetsTheKeyNumbersAsText()
     {
         var ml = new MLContext(1);
-        var data = ml.Data.LoadFromEnumerable(Texts.Select((t, i) => new KeyOnly { Sentence1 = t, Label = (uint)(i % 3) + 1 }).ToArray());
+        // Microsoft.ML maps a [KeyType] field of a C# class 0-based: 0, 1, 2 here are the keys 1, 2, 3.
+        var data = ml.Data.LoadFromEnumerable(Texts.Select((t, i) => new KeyOnly { Sentence1 = t, Label = (uint)(i % 3) }).ToArray());
         var estimator = ml.MulticlassClassification.Trainers.LlmTextClassification(Tiny(FineTuningMethod.FeatureExtraction));
         var transformer = estimator.Fit(data);
         Workout.SchemasAgree(estimator, transformer, data);

@@ -35,7 +35,8 @@ public class SchemaInfrastructureTests
     public void FromSchemaDescribesKindsKeysAndAnnotations()
     {
         var ml = new MLContext(1);
-        var data = ml.Data.LoadFromEnumerable(new[] { new Row() });
+        // Microsoft.ML reads an empty string as a missing value, which gets no key: the row needs text.
+        var data = ml.Data.LoadFromEnumerable(new[] { new Row { Text = "a" } });
         var keyed = ml.Transforms.Conversion.MapValueToKey("Label", "Text").Fit(data).Transform(data);
         var shape = SchemaShapes.FromSchema(keyed.Schema);
         Assert.Equal(new[] { "Text", "Value", "Fixed", "Variable", "Key", "Label" }, shape.Select(c => c.Name));
