@@ -5,7 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
-using LlmMlNet.Transformers.Diagnostics;
+using LlmMlNet.Workbench.Diagnostics;
 
 namespace LlmMlNet.Benchmarks;
 

@@ -9,7 +9,7 @@ using LlmMlNet.Tensors;
 using LlmMlNet.Tokenizers;
 using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Data;
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 using LlmMlNet.Transformers.Tasks;
 using LlmMlNet.Transformers.Training;
 

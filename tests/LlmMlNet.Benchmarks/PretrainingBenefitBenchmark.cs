@@ -10,7 +10,7 @@ using LlmMlNet.Transformers.Data;
 using LlmMlNet.Transformers.Heads;
 using LlmMlNet.Transformers.Models;
 using LlmMlNet.Transformers.Checkpoints;
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 using LlmMlNet.Transformers.Tasks;
 using LlmMlNet.Transformers.Training;
 

@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmMlNet.Cli.Tests.Support;
 using LlmMlNet.Transformers.Data;
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 using Xunit;
 
 namespace LlmMlNet.Cli.Tests;

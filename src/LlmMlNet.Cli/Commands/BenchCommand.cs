@@ -7,7 +7,7 @@ using LlmMlNet.Cli.Display;
 using LlmMlNet.Cli.Running;
 using LlmMlNet.Tensors;
 using LlmMlNet.Transformers.Checkpoints;
-using LlmMlNet.Transformers.Diagnostics;
+using LlmMlNet.Workbench.Diagnostics;
 
 namespace LlmMlNet.Cli.Commands;
 

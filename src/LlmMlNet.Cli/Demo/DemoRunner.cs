@@ -8,7 +8,7 @@ using LlmMlNet.Cli.Running;
 using LlmMlNet.Tokenizers;
 using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Data;
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 using LlmMlNet.Transformers.Tasks;
 using LlmMlNet.Transformers.Training;
 

@@ -1,6 +1,6 @@
 // The sizes of the demo: the full run (a few minutes on 2 cores) and --quick (seconds, what the tests
 // run). Data sizes, model preset, steps and learning rates live here so the story stays in one place.
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 
 namespace LlmMlNet.Cli.Demo;
 

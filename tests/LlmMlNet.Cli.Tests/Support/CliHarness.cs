@@ -4,7 +4,7 @@
 using System.Text.Json;
 using LlmMlNet.Cli.Running;
 using LlmMlNet.Transformers.Data;
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 using Xunit;
 
 namespace LlmMlNet.Cli.Tests.Support;

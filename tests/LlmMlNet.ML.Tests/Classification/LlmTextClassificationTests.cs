@@ -7,7 +7,7 @@
 using LlmMlNet.ML.Classification;
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Tests.Support;
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 using LlmMlNet.Transformers.Tasks;
 using Microsoft.ML;
 using Microsoft.ML.Data;

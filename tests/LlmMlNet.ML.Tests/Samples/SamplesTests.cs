@@ -3,7 +3,7 @@
 // PipelinePersistence save/load; token ids equal the tokenizer's own.
 using LlmMlNet.ML.Tests.Support;
 using LlmMlNet.Tokenizers;
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 using LlmMlNet.Samples;
 using Xunit;
 

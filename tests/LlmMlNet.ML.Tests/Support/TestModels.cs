@@ -2,7 +2,7 @@
 // tokenizer folder built from the synthetic lexicon. Everything lives in a temp folder the test deletes.
 using LlmMlNet.TestSupport;
 using LlmMlNet.Tokenizers;
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 
 namespace LlmMlNet.ML.Tests.Support;
 

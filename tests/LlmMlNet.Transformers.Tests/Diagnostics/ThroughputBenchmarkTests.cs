@@ -2,7 +2,7 @@
 // the parameters that train (LoRA: A and B of query and value plus the BERT pooler and classifier),
 // reports consistent timings, restores the engine's thread setting and rejects bad options up front.
 using LlmMlNet.Tensors;
-using LlmMlNet.Transformers.Diagnostics;
+using LlmMlNet.Workbench.Diagnostics;
 using Xunit;
 
 namespace LlmMlNet.Transformers.Tests.Diagnostics;

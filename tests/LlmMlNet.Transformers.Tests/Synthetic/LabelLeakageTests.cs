@@ -4,7 +4,7 @@
 // on test items whose polarity words the labels never showed, while doing well on the seen-word validation set.
 
 using LlmMlNet.Transformers.Data;
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 using Xunit;
 
 namespace LlmMlNet.Transformers.Tests.Synthetic;

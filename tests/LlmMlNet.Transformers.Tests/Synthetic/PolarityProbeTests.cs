@@ -4,7 +4,7 @@
 using LlmMlNet.Tokenizers;
 using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Data;
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 using LlmMlNet.Transformers.Training;
 using Xunit;
 

@@ -2,7 +2,7 @@
 // experiment needs: the labeled train set alone cannot tell the polarity of most test words, while
 // co-occurrence statistics of the unlabeled corpus recover nearly all of them.
 
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 using Xunit;
 
 namespace LlmMlNet.Transformers.Tests.Synthetic;

@@ -3,7 +3,7 @@
 // of the suite's files through the readers.
 
 using LlmMlNet.Transformers.Data;
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 using LlmMlNet.Transformers.Tests.Data;
 using Xunit;
 

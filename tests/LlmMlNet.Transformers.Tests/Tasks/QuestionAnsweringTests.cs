@@ -2,7 +2,7 @@
 // clearly above 0), through windows over long contexts; LoRA trains the same API; feature extraction trains
 // only the span head (the body's weights stay as loaded) and a validation set is evaluated during training.
 using LlmMlNet.Transformers.Data;
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 using LlmMlNet.Transformers.Tasks;
 using Xunit;
 using Xunit.Abstractions;

@@ -5,7 +5,7 @@
 using LlmMlNet.Tokenizers;
 using LlmMlNet.Transformers.Adapters;
 using LlmMlNet.Transformers.Checkpoints;
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 using LlmMlNet.Transformers.Tasks;
 using LlmMlNet.Transformers.Training;
 using Xunit;

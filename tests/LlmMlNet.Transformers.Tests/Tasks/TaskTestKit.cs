@@ -2,7 +2,7 @@
 // a tiny BERT config sized to it, so each method trains within seconds. Not a test by itself.
 using LlmMlNet.Tokenizers;
 using LlmMlNet.Transformers.Checkpoints;
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 using LlmMlNet.Transformers.Tasks;
 using LlmMlNet.Transformers.Training;
 

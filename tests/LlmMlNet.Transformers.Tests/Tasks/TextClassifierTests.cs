@@ -5,7 +5,7 @@
 using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Heads;
 using LlmMlNet.Transformers.Models;
-using LlmMlNet.Transformers.Synthetic;
+using LlmMlNet.Workbench.Synthetic;
 using LlmMlNet.Transformers.Tasks;
 using Xunit;
 using Xunit.Abstractions;

@@ -2,7 +2,7 @@
 // cities, and adjectives of hidden polarity) generated from syllables by a seed. One lexicon is
 // shared by the corpus, the labeled datasets and the vocab builder so that their words agree.
 
-namespace LlmMlNet.Transformers.Synthetic;
+namespace LlmMlNet.Workbench.Synthetic;
 
 /// <summary>
 /// Words of the synthetic world. The hidden-polarity words (<see cref="PositiveWords"/>,

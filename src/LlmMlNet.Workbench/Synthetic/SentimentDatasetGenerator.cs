@@ -6,7 +6,7 @@
 
 using LlmMlNet.Transformers.Data;
 
-namespace LlmMlNet.Transformers.Synthetic;
+namespace LlmMlNet.Workbench.Synthetic;
 
 /// <summary>Options for <see cref="SentimentDatasetGenerator"/>.</summary>
 public sealed record SentimentDatasetOptions

@@ -3,7 +3,7 @@
 // Not the runner (ThroughputBenchmark) and not a trainer's options.
 using LlmMlNet.Transformers.Checkpoints;
 
-namespace LlmMlNet.Transformers.Diagnostics;
+namespace LlmMlNet.Workbench.Diagnostics;
 
 /// <summary>What a throughput run does: inference, a full training step, or a LoRA training step.</summary>
 public enum ThroughputMode

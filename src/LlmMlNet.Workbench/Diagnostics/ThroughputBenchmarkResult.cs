@@ -3,7 +3,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace LlmMlNet.Transformers.Diagnostics;
+namespace LlmMlNet.Workbench.Diagnostics;
 
 /// <summary>Throughput, step time and memory of one <see cref="ThroughputBenchmark"/> run.</summary>
 /// <param name="Engine">"llmmlnet".</param>

@@ -2,7 +2,7 @@
 // {noun} review noun, {L} word of hidden polarity, {C} cue word of the same polarity, {adj}
 // descriptive adjective, {verb}, {city}, {name}, {weather}, {value} (a QA answer). Nothing here runs.
 
-namespace LlmMlNet.Transformers.Synthetic;
+namespace LlmMlNet.Workbench.Synthetic;
 
 /// <summary>A QA attribute: how a context states it and how questions ask for it.</summary>
 /// <param name="Key">Attribute name.</param>

@@ -6,7 +6,7 @@ using LlmMlNet.Tokenizers;
 using LlmMlNet.Transformers.Heads;
 using LlmMlNet.Transformers.Models;
 
-namespace LlmMlNet.Transformers.Synthetic;
+namespace LlmMlNet.Workbench.Synthetic;
 
 /// <summary>The outcome of <see cref="PolarityProbe.Measure"/>.</summary>
 /// <param name="Scores">Per probed word: log P(positive cues) − log P(negative cues) at the masked cue slot, summed over the probe sentences.</param>

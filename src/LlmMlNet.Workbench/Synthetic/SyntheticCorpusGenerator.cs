@@ -5,7 +5,7 @@
 
 using LlmMlNet.Transformers.Data;
 
-namespace LlmMlNet.Transformers.Synthetic;
+namespace LlmMlNet.Workbench.Synthetic;
 
 /// <summary>Options for <see cref="SyntheticCorpusGenerator"/>.</summary>
 public sealed record SyntheticCorpusOptions

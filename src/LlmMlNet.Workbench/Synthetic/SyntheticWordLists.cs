@@ -2,7 +2,7 @@
 // sentiment cue words, and QA attribute values. Plain data; the made-up words (names, cities, words
 // of hidden polarity) are generated in SyntheticLexicon instead.
 
-namespace LlmMlNet.Transformers.Synthetic;
+namespace LlmMlNet.Workbench.Synthetic;
 
 /// <summary>Word tables for the synthetic corpus and datasets.</summary>
 internal static class SyntheticWordLists

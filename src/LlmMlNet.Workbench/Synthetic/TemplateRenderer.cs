@@ -3,7 +3,7 @@
 
 using System.Text;
 
-namespace LlmMlNet.Transformers.Synthetic;
+namespace LlmMlNet.Workbench.Synthetic;
 
 /// <summary>Renders space-separated templates whose slots are whole tokens like <c>{noun}</c>.</summary>
 internal static class TemplateRenderer

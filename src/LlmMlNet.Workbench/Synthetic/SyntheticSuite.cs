@@ -4,7 +4,7 @@
 
 using LlmMlNet.Transformers.Data;
 
-namespace LlmMlNet.Transformers.Synthetic;
+namespace LlmMlNet.Workbench.Synthetic;
 
 /// <summary>Options for <see cref="SyntheticSuite.Write"/>; the defaults suit a few-minute demo on 2 cores.</summary>
 public sealed record SyntheticSuiteOptions

@@ -5,7 +5,7 @@
 using System.Globalization;
 using LlmMlNet.Transformers.Data;
 
-namespace LlmMlNet.Transformers.Synthetic;
+namespace LlmMlNet.Workbench.Synthetic;
 
 /// <summary>Builds and writes WordPiece vocabularies for from-scratch models.</summary>
 public static class WordPieceVocabularyBuilder

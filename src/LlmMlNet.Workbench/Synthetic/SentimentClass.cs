@@ -1,7 +1,7 @@
 // The sentiment classes of the synthetic tasks and their label strings in data files. The enum
 // order matches LabelMap's ordinal order of the label strings (negative, neutral, positive).
 
-namespace LlmMlNet.Transformers.Synthetic;
+namespace LlmMlNet.Workbench.Synthetic;
 
 /// <summary>Sentiment classes of the synthetic tasks.</summary>
 public enum SentimentClass

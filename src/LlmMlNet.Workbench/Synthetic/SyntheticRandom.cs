@@ -2,7 +2,7 @@
 // seed gives the same data on every .NET version and platform. Not for cryptography or training
 // (the training loop has its own RNG with saved state).
 
-namespace LlmMlNet.Transformers.Synthetic;
+namespace LlmMlNet.Workbench.Synthetic;
 
 /// <summary>SplitMix64: a fast, well-mixed 64-bit generator whose sequence depends only on the seed.</summary>
 internal sealed class SyntheticRandom(ulong seed)

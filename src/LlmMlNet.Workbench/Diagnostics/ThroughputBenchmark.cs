@@ -9,7 +9,7 @@ using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Heads;
 using LlmMlNet.Transformers.Models;
 
-namespace LlmMlNet.Transformers.Diagnostics;
+namespace LlmMlNet.Workbench.Diagnostics;
 
 /// <summary>Throughput runner for a 2-class sequence classifier built from a size preset.</summary>
 public static class ThroughputBenchmark
