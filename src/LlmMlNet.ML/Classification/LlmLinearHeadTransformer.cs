@@ -10,7 +10,7 @@ using Microsoft.ML.Data;
 
 namespace LlmMlNet.ML.Classification;
 
-/// <summary>A trained softmax-regression head over a features vector. Row-to-row; persisted with <see cref="PipelinePersistence"/>.</summary>
+/// <summary>A trained softmax-regression head over a features vector. Row-to-row; persisted with <c>mlContext.Model.SaveWithLlm</c>.</summary>
 public sealed class LlmLinearHeadTransformer : ILlmPersistableTransformer
 {
     /// <summary>The persistence kind of this transformer.</summary>
@@ -79,14 +79,14 @@ public sealed class LlmLinearHeadTransformer : ILlmPersistableTransformer
     /// <summary>A single-row mapper (PredictionEngine).</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _mapping.GetRowToRowMapper(inputSchema);
 
-    /// <summary>Not supported: use <see cref="PipelinePersistence.Save"/>.</summary>
+    /// <summary>Not supported: use <c>mlContext.Model.SaveWithLlm</c>.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
-    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UsePipelinePersistence(nameof(LlmLinearHeadTransformer));
+    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UseSaveWithLlm(ctx, nameof(LlmLinearHeadTransformer));
 
     /// <summary>Writes the weights, bias, class names and column names as llmmlnet.json.</summary>
     public void SaveTo(string directory) => ComponentSettings.Write(directory, _settings);
 
-    internal static LlmLinearHeadTransformer LoadFrom(MLContext mlContext, string directory)
+    internal static LlmLinearHeadTransformer LoadFrom(string directory)
     {
         var settings = ComponentSettings.Read<Settings>(directory);
         if (settings.Weight.Length != settings.FeatureCount * settings.Classes.Length || settings.Bias.Length != settings.Classes.Length)

@@ -82,9 +82,9 @@ public sealed class LanguageModelTransformer : ILlmPersistableTransformer
     /// <summary>A single-row mapper (PredictionEngine).</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _mapping.GetRowToRowMapper(inputSchema);
 
-    /// <summary>Not supported: use <see cref="PipelinePersistence.Save"/>.</summary>
+    /// <summary>Not supported: use <c>mlContext.Model.SaveWithLlm</c>.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
-    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UsePipelinePersistence(nameof(LanguageModelTransformer));
+    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UseSaveWithLlm(ctx, nameof(LanguageModelTransformer));
 
     /// <summary>Writes the model folder "model" and the options (llmmlnet.json).</summary>
     public void SaveTo(string directory)
@@ -93,7 +93,7 @@ public sealed class LanguageModelTransformer : ILlmPersistableTransformer
         ComponentSettings.Write(directory, new SavedSettings(_options, Objective));
     }
 
-    internal static LanguageModelTransformer LoadFrom(MLContext mlContext, string directory)
+    internal static LanguageModelTransformer LoadFrom(string directory)
     {
         var saved = ComponentSettings.Read<SavedSettings>(directory);
         string model = SavedModelFolder.RequireModel(directory);
