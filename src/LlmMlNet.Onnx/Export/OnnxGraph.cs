@@ -22,6 +22,7 @@ internal sealed class OnnxGraph
     public string Input(string name, Proto.TensorProto.Types.DataType type, params object[] dims)
     {
         Graph.Input.Add(ValueInfo(name, type, dims));
+        _used.Add(name);
         return name;
     }
 
@@ -79,18 +80,24 @@ internal sealed class OnnxGraph
         var node = new Proto.NodeProto { OpType = op, Name = Unique("n_" + op) };
         node.Input.AddRange(inputs);
         node.Output.AddRange(outputs);
+        _used.UnionWith(outputs);
         node.Attribute.AddRange(attributes);
         Graph.Node.Add(node);
         return outputs;
     }
 
-    /// <summary>A fresh name with the given prefix.</summary>
+    /// <summary>A fresh name with the given prefix (never one handed out before, whatever the prefixes).</summary>
     public string Unique(string prefix)
     {
         _counters.TryGetValue(prefix, out var n);
-        _counters[prefix] = n + 1;
-        return n == 0 ? prefix : $"{prefix}_{n}";
+        string name;
+        do name = n++ == 0 ? prefix : $"{prefix}_{n - 1}";
+        while (!_used.Add(name));
+        _counters[prefix] = n;
+        return name;
     }
+
+    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
     /// <summary>An int attribute.</summary>
     public static Proto.AttributeProto Attr(string name, long value) =>
