@@ -1,11 +1,12 @@
 // The fitted pre-training step: carries the pre-trained model and tokenizer, scores each row's perplexity
-// (batched), saves the model as a Hugging Face folder that fine-tuning components and Python load, and
+// (batched, by the Tasks API's LanguageModelScorer), saves the model as a Hugging Face folder that fine-tuning components and Python load, and
 // persists inside pipelines. Not a trainer: Fit of the estimator trained it.
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Persistence;
 using LlmMlNet.Tokenizers;
 using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Models;
+using LlmMlNet.Transformers.Tasks;
 using LlmMlNet.Transformers.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -22,7 +23,7 @@ public sealed class LanguageModelTransformer : ILlmPersistableTransformer
     public const string KindName = "LlmMlNet.LanguageModel/1";
 
     private readonly LanguageModelPretrainingEstimator.Options _options;
-    private readonly PerplexityScorer _scorer;
+    private readonly LanguageModelScorer _scorer;
     private readonly BatchedRowMapping<string, float> _mapping;
 
     internal LanguageModelTransformer(TransformerParameters parameters, Tokenizer tokenizer, PretrainingObjective objective,
@@ -33,7 +34,7 @@ public sealed class LanguageModelTransformer : ILlmPersistableTransformer
         Objective = objective;
         TrainingResult = trainingResult;
         _options = options;
-        _scorer = new PerplexityScorer(parameters, tokenizer, objective, options.BlockSize, options.BatchSize);
+        _scorer = new LanguageModelScorer(parameters, tokenizer, objective, options.BlockSize, options.BatchSize);
         var text = ColumnExpectation.Scalar(TextDataViewType.Instance);
         _mapping = new BatchedRowMapping<string, float>(
             schema => [SchemaChecks.Require(schema, options.InputColumnName, text)],
