@@ -108,7 +108,25 @@ public sealed class QuestionAnswering
         return AnswerEach(examples, decoding, cancellationToken).Select(a => a.Prediction);
     }
 
-    private IEnumerable<(QaExample Example, QaPrediction Prediction)> AnswerEach(IEnumerable<QaExample> examples, QaDecodingOptions? decoding, CancellationToken cancellationToken)
+    /// <summary>
+    /// The <paramref name="count"/> best answers of each example with distinct texts, best first (<see cref="QaPostprocessor.DecodeTop"/>),
+    /// lazily and in order, batched as <see cref="PredictEach"/>. An example with no span inside its context gets an empty list.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is below 1.</exception>
+    public IEnumerable<IReadOnlyList<QaPrediction>> PredictTop(IEnumerable<QaExample> examples, int count, QaDecodingOptions? decoding = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return Decoded(examples, (e, w) => QaPostprocessor.DecodeTop(e, w, count, decoding), cancellationToken).Select(a => a.Answer);
+    }
+
+    private IEnumerable<(QaExample Example, QaPrediction Prediction)> AnswerEach(IEnumerable<QaExample> examples, QaDecodingOptions? decoding, CancellationToken cancellationToken) =>
+        Decoded(examples, (e, w) => QaPostprocessor.Decode(e, w, decoding), cancellationToken);
+
+    // Windows of consecutive examples are scored BatchSize at a time; each example is decoded as soon as its windows are scored.
+    private IEnumerable<(QaExample Example, T Answer)> Decoded<T>(IEnumerable<QaExample> examples,
+        Func<QaExample, List<(QaFeature Feature, float[] Start, float[] End)>, T> decode, CancellationToken cancellationToken)
     {
         int batch = Options.Trainer.BatchSize;
         var pending = new List<QaExample>();
@@ -118,15 +136,16 @@ public sealed class QuestionAnswering
             windows.AddRange(_featurizer.Featurize(example, pending.Count));
             pending.Add(example);
             if (windows.Count < batch) continue;
-            foreach (var p in Score(pending, windows, decoding, cancellationToken)) yield return p;
+            foreach (var p in Score(pending, windows, decode, cancellationToken)) yield return p;
             pending.Clear();
             windows.Clear();
         }
         if (pending.Count > 0)
-            foreach (var p in Score(pending, windows, decoding, cancellationToken)) yield return p;
+            foreach (var p in Score(pending, windows, decode, cancellationToken)) yield return p;
     }
 
-    private List<(QaExample, QaPrediction)> Score(List<QaExample> examples, List<QaFeature> features, QaDecodingOptions? decoding, CancellationToken cancellationToken)
+    private List<(QaExample, T)> Score<T>(List<QaExample> examples, List<QaFeature> features,
+        Func<QaExample, List<(QaFeature Feature, float[] Start, float[] End)>, T> decode, CancellationToken cancellationToken)
     {
         var scored = new List<(QaFeature Feature, float[] Start, float[] End)>(features.Count);
         foreach (var chunk in features.Chunk(Options.Trainer.BatchSize))
@@ -138,7 +157,7 @@ public sealed class QuestionAnswering
             for (int i = 0; i < chunk.Length; i++) scored.Add((chunk[i], start[(i * t)..((i + 1) * t)], end[(i * t)..((i + 1) * t)]));
         }
         var byExample = scored.ToLookup(p => p.Feature.ExampleIndex);
-        return examples.Select((e, i) => (e, QaPostprocessor.Decode(e, byExample[i].ToList(), decoding))).ToList();
+        return examples.Select((e, i) => (e, decode(e, byExample[i].ToList()))).ToList();
     }
 
     /// <summary>Exact match and F1 (SQuAD normalization) of the predictions against the gold answers (the best over several golds).</summary>
