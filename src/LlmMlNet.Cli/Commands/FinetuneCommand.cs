@@ -1,10 +1,11 @@
 // `llmmlnet finetune`: trains a text classifier or an extractive-QA model from a Hugging Face folder
 // (--model) or from scratch (--preset --tokenizer, the control) by full fine-tuning, LoRA, bottleneck
-// adapters or feature extraction. Argument handling and display only; Running.FineTuning composes the library.
+// adapters or feature extraction; or a causal LM by SFT or DPO (full or LoRA). Argument handling and display only; Running.FineTuning composes the library.
 using System.CommandLine;
 using LlmMlNet.Cli.Display;
 using LlmMlNet.Cli.Running;
 using LlmMlNet.Transformers.Checkpoints;
+using LlmMlNet.Transformers.Tasks.Generative;
 using LlmMlNet.Transformers.Training;
 
 namespace LlmMlNet.Cli.Commands;
@@ -15,7 +16,12 @@ public static class FinetuneCommand
     /// <summary>Creates the `finetune` command.</summary>
     public static Command Create()
     {
-        var task = CommonOptions.Choice("--task", "classification (TSV/CSV/JSONL) or qa (SQuAD v1.1/v2.0 JSON).", true, "classification", "qa");
+        var task = CommonOptions.Choice("--task", "classification (TSV/CSV/JSONL), qa (SQuAD v1.1/v2.0 JSON), sft (JSONL prompt/response or messages) or dpo (JSONL prompt/chosen/rejected).",
+            true, "classification", "qa", "sft", "dpo");
+        var family = CommonOptions.Choice("--family", "Model family of a --preset model (default gpt2 for sft/dpo, bert otherwise).", false, "bert", "roberta", "distilbert", "gpt2");
+        var beta = CommonOptions.PositiveFloat("--beta", "DPO's beta, the strength of the pull towards the reference (default 0.1).");
+        var packing = new Option<bool>("--packing") { Description = "SFT: pack examples into full blocks of --max-length tokens." };
+        var maxPrompt = CommonOptions.Int("--max-prompt-length", "SFT/DPO: prompt tokens kept when an example is too long (default half of --max-length).");
         var model = new Option<string>("--model") { Description = "A Hugging Face folder (config.json + model.safetensors + tokenizer files)." };
         var preset = CommonOptions.Choice("--preset", "Start from a fresh random model of this size instead (needs --tokenizer): the from-scratch control.", false, [.. SizePresets.Names]);
         var tokenizer = new Option<string>("--tokenizer") { Description = "tokenizer.json or a tokenizer folder (default: the --model folder)." };
@@ -26,9 +32,9 @@ public static class FinetuneCommand
         var epochs = CommonOptions.Int("--epochs", "Passes over the training data (default 3).");
         var steps = CommonOptions.Int("--steps", "Optimizer steps (overrides --epochs; alias --max-steps).");
         steps.Aliases.Add("--max-steps");
-        var lr = CommonOptions.PositiveFloat("--lr", "Peak learning rate (default 5e-5 full, 5e-4 lora/adapter).");
+        var lr = CommonOptions.PositiveFloat("--lr", "Peak learning rate (default 5e-5 full, 5e-4 lora/adapter; sft 2e-5 full, 2e-4 lora; dpo 1e-6 full, 5e-6 lora).");
         var batchSize = CommonOptions.Int("--batch-size", "Examples per batch (default 8).");
-        var maxLength = CommonOptions.Int("--max-length", "Tokens per input, special tokens included (default 128).", minimum: 8);
+        var maxLength = CommonOptions.Int("--max-length", "Tokens per input, special tokens included (default 128; sft/dpo: prompt + response + EOS, default 1024 capped by the model).", minimum: 8);
         var loraRank = CommonOptions.Int("--lora-rank", "LoRA rank r (alpha = r; default 8).");
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from the latest checkpoint in --output/checkpoints (same data and options)." };
         var saveEvery = CommonOptions.Int("--save-every", "Write a resumable checkpoint every N steps (default 100; one is also written on Ctrl+C).");
@@ -36,9 +42,10 @@ public static class FinetuneCommand
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var skipBadRows = CommonOptions.SkipBadRows();
-        var command = new Command("finetune", "Fine-tune a model for text classification or extractive question answering.")
+        var command = new Command("finetune", "Fine-tune a model for text classification, extractive question answering, instructions (SFT) or preferences (DPO).")
         {
-            task, model, preset, tokenizer, train, valid, method, output, epochs, steps, lr, batchSize, maxLength, loraRank, resume, saveEvery, seed, threads, json, skipBadRows,
+            task, model, preset, family, tokenizer, train, valid, method, output, epochs, steps, lr, batchSize, maxLength, loraRank, beta, packing, maxPrompt, resume, saveEvery,
+            seed, threads, json, skipBadRows,
         };
         command.Validators.Add(result =>
         {
@@ -49,15 +56,19 @@ public static class FinetuneCommand
         command.SetAction(parse => CommandRunner.Execute("finetune", token =>
         {
             var methodName = parse.GetValue(method)!;
+            var taskName = parse.GetValue(task)!;
+            bool generative = GenerativeRuns.Tasks.Contains(taskName);
             ulong seedValue = (ulong)(parse.GetValue(seed) ?? (int)TrainerOptions.Defaults.Seed);
-            var inputs = ModelInputs.Resolve(parse.GetValue(model), parse.GetValue(preset), parse.GetValue(tokenizer), seedValue);
+            var familyValue = parse.GetValue(family) is { } f ? ModelFamilies.FromModelType(f)!.Value : generative ? ModelFamily.Gpt2 : ModelFamily.Bert;
+            var inputs = ModelInputs.Resolve(parse.GetValue(model), parse.GetValue(preset), parse.GetValue(tokenizer), seedValue, familyValue);
             var outputDir = parse.GetValue(output)!;
             var request = new FineTuneRequest(
-                parse.GetValue(task)!, methodName, inputs, parse.GetValue(train)!, parse.GetValue(valid), outputDir,
-                parse.GetValue(maxLength) ?? 128,
+                taskName, methodName, inputs, parse.GetValue(train)!, parse.GetValue(valid), outputDir,
+                parse.GetValue(maxLength) ?? (generative ? 1024 : 128),
                 new TrainerOptions
                 {
-                    LearningRate = parse.GetValue(lr) ?? (methodName == "full" ? 5e-5f : 5e-4f),
+                    LearningRate = parse.GetValue(lr) ?? (generative ? GenerativeRuns.DefaultLearningRate(taskName, FineTuning.MethodOf(methodName))
+                        : methodName == "full" ? 5e-5f : 5e-4f),
                     Epochs = parse.GetValue(epochs) ?? TrainerOptions.Defaults.Epochs,
                     MaxSteps = parse.GetValue(steps),
                     BatchSize = parse.GetValue(batchSize) ?? TrainerOptions.Defaults.BatchSize,
@@ -67,7 +78,9 @@ public static class FinetuneCommand
                 },
                 parse.GetValue(loraRank) ?? 8, parse.GetValue(skipBadRows), $"finetune {methodName}",
                 Checkpoints: true, Resume: parse.GetValue(resume), SaveEvery: parse.GetValue(saveEvery) ?? 100);
-            var outcome = FineTuning.Run(request, token);
+            var outcome = generative
+                ? GenerativeRuns.FineTune(request, parse.GetValue(beta) ?? DpoOptions.Defaults.Beta, parse.GetValue(packing), parse.GetValue(maxPrompt), token)
+                : FineTuning.Run(request, token);
             Console.Out.WriteLine($"finetune: {methodName} on {inputs.Description}: {outcome.Result?.GlobalStep ?? 0} steps in {Counts.Seconds(outcome.Elapsed)}, "
                 + $"{Counts.Parameters(outcome.TrainableParameters)} trainable of {Counts.Parameters(outcome.TotalParameters)} parameters");
             foreach (var (name, value) in outcome.Metrics) Console.Out.WriteLine($"finetune: validation {name} = {value:F4}");
