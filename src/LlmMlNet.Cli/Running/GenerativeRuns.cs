@@ -44,7 +44,8 @@ internal static class GenerativeRuns
         var method = FineTuning.MethodOf(request.Method);
         if (method is not (FineTuningMethod.Full or FineTuningMethod.Lora))
             throw new UsageException($"--task {request.Task} supports --method full or lora, not {request.Method}.");
-        var lora = new Transformers.Adapters.LoraOptions { Rank = request.LoraRank, Alpha = request.LoraRank, TargetModules = ["c_attn"] };
+        int rank = request.LoraRank ?? TaskModelOptions.Defaults.LoraRank;
+        var lora = new Transformers.Adapters.LoraOptions { Rank = rank, Alpha = request.LoraAlpha ?? rank, TargetModules = ["c_attn"] };
         var clock = Stopwatch.StartNew();
         CausalLanguageModel model;
         var metrics = new List<KeyValuePair<string, double>>();
