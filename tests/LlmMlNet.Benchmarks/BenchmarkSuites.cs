@@ -11,6 +11,7 @@ public static class BenchmarkSuites
         ["tokenizers"] = ("WordPiece / byte-level BPE throughput, MB/s and tokens/s, 1 thread and batched", TokenizerBenchmarks.Run),
         ["training"] = ("MLM pre-training tokens/s on the tiny and mini presets (batch 32 x 128)", TrainingBenchmark.Run),
         ["finetuning"] = ("Step time of full fine-tuning vs LoRA vs adapters vs feature extraction, BERT mini 32x128", FineTuningBenchmark.Run),
+        ["dpo"] = ("Issue 12: a DPO step vs an SFT step on the same pairs, GPT-2 mini with the 50,257 vocabulary, full and LoRA", DpoStepBenchmark.Run),
         ["generation"] = ("Greedy generation new tokens/s with the KV cache, GPT-2 mini + 50,257 vocab, 128 + 128 tokens, batch 1 and 8, vs PyTorch past_key_values", GenerationBenchmark.Run),
         ["pretraining-benefit"] = ("Issue 5: MLM pre-trained then fine-tuned vs from scratch, few-label synthetic sentiment (--quick)", PretrainingBenefitBenchmark.Run),
     };
