@@ -165,6 +165,26 @@ public static class OnnxExporter
         Dictionary<string, string> metadata, (PoolingMode Mode, bool Normalize)? featurePooling)
     {
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
+        var model = Build(weights, head, o, metadata, featurePooling);
+        var full = Path.GetFullPath(outputPath);
+        if (Path.GetDirectoryName(full) is { } folder) Directory.CreateDirectory(folder);
+        AtomicFile.Write(full, stream => model.WriteTo(stream));
+        return new OnnxExportResult(full, head, model.Graph.Input.Select(i => i.Name).ToArray(), model.Graph.Output.Select(x => x.Name).ToArray(),
+            new FileInfo(full).Length, metadata);
+    }
+
+    /// <summary>The serialized model of a task's inference (what <see cref="Runtime.OnnxRuntimeEngine"/> opens, never written to disk).</summary>
+    internal static byte[] ToBytes(TaskInferenceModel model, int opset = OnnxExportOptions.MinimumOpset)
+    {
+        var features = model.FeatureHead is not null && model.Head == HeadKind.Classification;
+        var weights = new ExportWeights(model.Parameters, model.Lora, model.Bottleneck, features ? model.FeatureHead : null);
+        return Build(weights, model.Head, new OnnxExportOptions { Head = model.Head, Opset = opset }, [],
+            features ? (model.Pooling, model.NormalizeEmbeddings) : null).ToByteArray();
+    }
+
+    private static Proto.ModelProto Build(ExportWeights weights, HeadKind head, OnnxExportOptions o,
+        Dictionary<string, string> metadata, (PoolingMode Mode, bool Normalize)? featurePooling)
+    {
         var config = weights.Config;
         _ = HeadKinds.Groups(head, config.Family); // throws NotSupportedException for a head the family lacks
         if (o.WithPast && head != HeadKind.CausalLm) throw new ArgumentException("past key values are exported with the clm head only.", nameof(o));
@@ -242,11 +262,7 @@ public static class OnnxExporter
         model.OpsetImport.Add(new Proto.OperatorSetIdProto { Domain = "", Version = o.Opset });
         foreach (var (key, value) in metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
             model.MetadataProps.Add(new Proto.StringStringEntryProto { Key = key, Value = value });
-        var full = Path.GetFullPath(outputPath);
-        if (Path.GetDirectoryName(full) is { } folder) Directory.CreateDirectory(folder);
-        AtomicFile.Write(full, stream => model.WriteTo(stream));
-        return new OnnxExportResult(full, head, graph.Graph.Input.Select(i => i.Name).ToArray(), graph.Graph.Output.Select(x => x.Name).ToArray(),
-            new FileInfo(full).Length, metadata);
+        return model;
     }
 
     private static void RequireWeights(ExportWeights weights, string name, HeadKind head)
