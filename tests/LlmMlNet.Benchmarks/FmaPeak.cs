@@ -15,11 +15,11 @@ public static class FmaPeak
     private const long Iterations = 20_000_000;
 
     /// <summary>Best of <paramref name="reps"/> runs of 12 independent 256-bit FMA chains; 0 without FMA3.</summary>
-    public static double Avx2(int reps = 5) => Fma.IsSupported ? Best(reps, 16, () => Loop256(Iterations)) : 0;
+    public static double Avx2(int reps = 5) => Fma.IsSupported ? Best(reps, 8, () => Loop256(Iterations)) : 0;
 
     /// <summary>Best of <paramref name="reps"/> runs of 12 independent 512-bit FMA chains; 0 when AVX-512 is off.</summary>
     public static double Avx512(int reps = 5)
-        => Avx512F.IsSupported && Vector512.IsHardwareAccelerated ? Best(reps, 32, () => Loop512(Iterations)) : 0;
+        => Avx512F.IsSupported && Vector512.IsHardwareAccelerated ? Best(reps, 16, () => Loop512(Iterations)) : 0;
 
     /// <summary>
     /// CPU seconds of the whole process (clock_gettime(CLOCK_PROCESS_CPUTIME_ID), nanoseconds; Process.TotalProcessorTime
