@@ -16,17 +16,23 @@ public static class BertBenchmark
 {
     private const string Python = "/usr/bin/python3";
 
+    // --cpu-time: throughput from each engine's process CPU time per step instead of the wall clock.
+    private static bool _cpuTime;
+
     /// <summary>
     /// Options: --modes infer,train,lora,ort (ort: our engine against the ONNX export on ONNX Runtime, see OnnxRuntimeComparison); --repeats N (runs per engine and mode, interleaved; default 1);
     /// --steps N (default 5); --warmup N (default 2); --threads N (default 2); --batch-size N; --max-length N;
     /// --preset NAME; --dropout P (ours; default 0, as the PyTorch script has none); --profile (also prints
     /// our step's time per kernel category: GEMM against the rest); --contend (each mode again beside one
-    /// busy process, printing both engines' slowdown); --isa avx2 (both engines on AVX2 only). Internal:
+    /// busy process, printing both engines' slowdown); --cpu-time (tokens per second of process CPU time per
+    /// engine thread, for a machine shared with other load: time an engine was not scheduled does not count;
+    /// spinning threads do, so use it at --threads 1); --isa avx2 (both engines on AVX2 only). Internal:
     /// --single MODE runs ours once in this process and prints its JSON.
     /// </summary>
     public static int Run(string[] args)
     {
         var flags = Parse(args);
+        _cpuTime = flags.ContainsKey("cpu-time");
         var options = new ThroughputBenchmarkOptions
         {
             Preset = flags.GetValueOrDefault("preset", "mini"),
@@ -50,6 +56,7 @@ public static class BertBenchmark
         if (!havePython) Console.WriteLine($"PyTorch: not measured ({Python} or {script} missing); ours only.");
         Console.WriteLine($"preset {options.Preset}, batch {options.BatchSize} × {options.MaxLength}, {options.Threads} threads, " +
                           $"{options.Steps} timed steps after {options.Warmup} warm-up, {repeats} run(s) each, load average {LoadAverage()}");
+        if (_cpuTime) Console.WriteLine("--cpu-time: tok/s = tokens / (median process CPU seconds per step / threads), both engines");
         Console.WriteLine($"ours: GEMM micro-kernel {Gemm.KernelName}, AVX-512 {(Vector512.IsHardwareAccelerated ? "enabled" : "disabled")}");
         Console.WriteLine("memory: peak resident set of each engine's own process for that mode alone (ours VmHWM, PyTorch ru_maxrss), " +
                           "runtime, libraries and weights included");
@@ -98,8 +105,8 @@ public static class BertBenchmark
     private static (Measurement Ours, Measurement? Torch) RunPair(string mode, string ourArguments, string? torchArguments)
     {
         var (self, selfPrefix) = SelfCommand();
-        var ours = RunChild(self, $"{selfPrefix}bert --single {mode} {ourArguments}");
-        Measurement? torch = torchArguments is null ? null : RunChild(Python, torchArguments);
+        var ours = RunChild(self, $"{selfPrefix}bert --single {mode} {ourArguments}", _cpuTime);
+        Measurement? torch = torchArguments is null ? null : RunChild(Python, torchArguments, _cpuTime);
         return (ours, torch);
     }
 
@@ -138,7 +145,7 @@ public static class BertBenchmark
 
     private readonly record struct Measurement(double TokensPerSecond, double PeakMb, string Engine, IReadOnlyDictionary<string, double>? KernelMs);
 
-    private static Measurement RunChild(string file, string arguments)
+    private static Measurement RunChild(string file, string arguments, bool cpuTime)
     {
         var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(info)!;
@@ -156,7 +163,15 @@ public static class BertBenchmark
         Dictionary<string, double>? kernels = null;
         if (root.TryGetProperty("kernel_ms", out var k) && k.ValueKind == JsonValueKind.Object)
             kernels = k.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
-        return new Measurement(root.GetProperty("tokens_per_second").GetDouble(), root.GetProperty("peak_memory_mb").GetDouble(), engine, kernels);
+        var tokensPerSecond = root.GetProperty("tokens_per_second").GetDouble();
+        if (cpuTime)
+        {
+            // Tokens per second of CPU time per engine thread: what the step would take on a machine of its own.
+            var threads = root.GetProperty("threads").GetInt32();
+            tokensPerSecond = root.GetProperty("batch_size").GetInt32() * root.GetProperty("max_length").GetInt32()
+                              / (root.GetProperty("cpu_step_ms").GetDouble() / 1000 / threads);
+        }
+        return new Measurement(tokensPerSecond, root.GetProperty("peak_memory_mb").GetDouble(), engine, kernels);
     }
 
     // The apphost when run as LlmMlNet.Benchmarks, else "dotnet LlmMlNet.Benchmarks.dll".
