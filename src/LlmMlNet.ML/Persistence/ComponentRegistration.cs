@@ -22,5 +22,6 @@ internal static class ComponentRegistration
         LlmTransformerRegistry.Register(LlmTextClassificationTransformer.KindName, LlmTextClassificationTransformer.LoadFrom);
         LlmTransformerRegistry.Register(LlmQuestionAnsweringTransformer.KindName, LlmQuestionAnsweringTransformer.LoadFrom);
         LlmTransformerRegistry.Register(LlmLinearHeadTransformer.KindName, LlmLinearHeadTransformer.LoadFrom);
+        LlmTransformerRegistry.Register(Generation.TextGenerationTransformer.KindName, Generation.TextGenerationTransformer.LoadFrom);
     }
 }

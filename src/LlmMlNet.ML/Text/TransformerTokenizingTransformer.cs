@@ -81,6 +81,9 @@ public sealed class TransformerTokenizingTransformer : ILlmPersistableTransforme
             if (_options.OutputType == TokenColumnType.Int32)
                 return BatchOutputColumn<TokenRow>.Create(name, new VectorDataViewType(NumberDataViewType.Int32, length),
                     (TokenRow row, ref VBuffer<int> dst) => Write(select(row), fill, length, ref dst));
+            if (_options.OutputType == TokenColumnType.Int64)
+                return BatchOutputColumn<TokenRow>.Create(name, new VectorDataViewType(NumberDataViewType.Int64, length),
+                    (TokenRow row, ref VBuffer<long> dst) => WriteInt64(select(row), fill, length, ref dst));
             return BatchOutputColumn<TokenRow>.Create(name, new VectorDataViewType(NumberDataViewType.Single, length),
                 (TokenRow row, ref VBuffer<float> dst) => WriteSingle(select(row), fill, length, ref dst));
         }
@@ -91,6 +94,15 @@ public sealed class TransformerTokenizingTransformer : ILlmPersistableTransforme
         var editor = VBufferEditor.Create(ref dst, length);
         int n = Math.Min(values.Length, length);
         values.AsSpan(0, n).CopyTo(editor.Values);
+        editor.Values[n..].Fill(fill);
+        dst = editor.Commit();
+    }
+
+    private static void WriteInt64(int[] values, int fill, int length, ref VBuffer<long> dst)
+    {
+        var editor = VBufferEditor.Create(ref dst, length);
+        int n = Math.Min(values.Length, length);
+        for (int i = 0; i < n; i++) editor.Values[i] = values[i];
         editor.Values[n..].Fill(fill);
         dst = editor.Commit();
     }

@@ -7,6 +7,7 @@ using LlmMlNet.Transformers.Adapters;
 using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Data;
 using LlmMlNet.Transformers.Evaluation;
+using LlmMlNet.Transformers.Heads;
 using LlmMlNet.Transformers.Models;
 using LlmMlNet.Transformers.Training;
 
@@ -38,6 +39,32 @@ public sealed class QuestionAnswering
 
     /// <summary>The bottleneck adapters (method Adapter), else null.</summary>
     public BottleneckAdapter? Adapter => _objective.Task.Bottleneck;
+
+    /// <summary>
+    /// The engine predictions run on: null (the default) is ours; another (e.g. LlmMlNet.Onnx's OnnxRuntimeEngine) gets the
+    /// model once, at the first prediction after it is set. Training always runs on ours.
+    /// </summary>
+    public ITaskInferenceEngine? InferenceEngine
+    {
+        get => _engine;
+        set
+        {
+            _session?.Dispose();
+            _session = null;
+            _engine = value;
+        }
+    }
+
+    private ITaskInferenceEngine? _engine;
+    private ITaskInferenceSession? _session;
+
+    private ITaskInferenceSession Session()
+    {
+        if (_session is not null) return _session;
+        _objective.Task.SyncValues();
+        return _session = _engine!.Open(new TaskInferenceModel(Parameters, HeadKind.QuestionAnswering, Lora is { IsMerged: false } lora ? lora : null,
+            Adapter, null, PoolingMode.Cls, false));
+    }
 
     /// <summary>The model's parameters.</summary>
     public TransformerParameters Parameters => _objective.Task.Parameters;
@@ -151,8 +178,18 @@ public sealed class QuestionAnswering
         foreach (var chunk in features.Chunk(Options.Trainer.BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            _objective.Task.BeginInference();
-            var (start, end) = _objective.Logits(_collator.Collate(chunk, default));
+            var collated = _collator.Collate(chunk, default);
+            float[] start, end;
+            if (_engine is not null)
+            {
+                var outputs = Session().Run(collated.Inputs);
+                (start, end) = (outputs["start_logits"], outputs["end_logits"]);
+            }
+            else
+            {
+                _objective.Task.BeginInference();
+                (start, end) = _objective.Logits(collated);
+            }
             int t = chunk[0].Length;
             for (int i = 0; i < chunk.Length; i++) scored.Add((chunk[i], start[(i * t)..((i + 1) * t)], end[(i * t)..((i + 1) * t)]));
         }
