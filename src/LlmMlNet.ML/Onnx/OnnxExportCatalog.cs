@@ -30,7 +30,6 @@ public static class OnnxExportCatalog
         var found = Flatten(model).Where(t => t is LlmTextClassificationTransformer or LlmQuestionAnsweringTransformer).ToList();
         if (found.Count != 1)
             throw new ArgumentException($"the pipeline holds {found.Count} LlmMlNet classifiers or QA models; export needs exactly one.", nameof(model));
-        // The transformers wrap the task models; the exporter reads those (LoRA merged into the exported weights, adapters as nodes).
         return found[0] is LlmQuestionAnsweringTransformer qa
             ? OnnxExporter.Export(qa.Model, path, options)
             : OnnxExporter.Export(((LlmTextClassificationTransformer)found[0]).Classifier, path, options);
