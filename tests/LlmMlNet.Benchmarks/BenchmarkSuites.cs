@@ -8,6 +8,7 @@ public static class BenchmarkSuites
     {
         ["gemm"] = ("SGEMM GFLOP/s vs fp32 peak and PyTorch (1 and 2 threads)", GemmBenchmark.Run),
         ["bert"] = ("BERT mini infer / train / LoRA tokens/s and peak memory vs PyTorch (2 threads)", BertBenchmark.Run),
+        ["ort"] = ("BERT mini inference: ours vs the ONNX export on ONNX Runtime, tokens/s at 32x128 and batch-1 latency", OnnxRuntimeComparison.Run),
         ["tokenizers"] = ("WordPiece / byte-level BPE throughput, MB/s and tokens/s, 1 thread and batched", TokenizerBenchmarks.Run),
         ["training"] = ("MLM pre-training tokens/s on the tiny and mini presets (batch 32 x 128)", TrainingBenchmark.Run),
         ["finetuning"] = ("Step time of full fine-tuning vs LoRA vs adapters vs feature extraction, BERT mini 32x128", FineTuningBenchmark.Run),
