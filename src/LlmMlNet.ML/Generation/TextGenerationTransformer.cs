@@ -12,7 +12,7 @@ namespace LlmMlNet.ML.Generation;
 
 /// <summary>
 /// Adds a String column with each row's generated continuation (the prompt not repeated). Row-to-row (works in PredictionEngine);
-/// cursors generate <c>BatchSize</c> rows at a time. Save it with <see cref="PipelinePersistence"/>.
+/// cursors generate <c>BatchSize</c> rows at a time. Save it with <c>mlContext.Model.SaveWithLlm</c>.
 /// </summary>
 public sealed class TextGenerationTransformer : ILlmPersistableTransformer
 {
@@ -62,9 +62,9 @@ public sealed class TextGenerationTransformer : ILlmPersistableTransformer
     /// <summary>A single-row mapper (PredictionEngine).</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _mapping.GetRowToRowMapper(inputSchema);
 
-    /// <summary>Not supported: use <see cref="PipelinePersistence.Save"/>.</summary>
+    /// <summary>Not supported: use <c>mlContext.Model.SaveWithLlm</c>.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
-    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UsePipelinePersistence(nameof(TextGenerationTransformer));
+    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UseSaveWithLlm(ctx, nameof(TextGenerationTransformer));
 
     /// <summary>Writes the model folder "model" (config.json, model.safetensors, tokenizer files) and the options (llmmlnet.json).</summary>
     public void SaveTo(string directory)
@@ -74,7 +74,7 @@ public sealed class TextGenerationTransformer : ILlmPersistableTransformer
         ComponentSettings.Write(directory, _options);
     }
 
-    internal static TextGenerationTransformer LoadFrom(MLContext mlContext, string directory)
+    internal static TextGenerationTransformer LoadFrom(string directory)
     {
         var options = ComponentSettings.Read<TextGenerationEstimator.Options>(directory);
         string model = SavedModelFolder.RequireModel(directory);

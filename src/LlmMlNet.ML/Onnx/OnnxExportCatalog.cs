@@ -27,18 +27,11 @@ public static class OnnxExportCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(model);
-        var found = Flatten(model).Where(t => t is LlmTextClassificationTransformer or LlmQuestionAnsweringTransformer).ToList();
+        var found = LlmInferenceEngines.Flatten(model).Where(t => t is LlmTextClassificationTransformer or LlmQuestionAnsweringTransformer).ToList();
         if (found.Count != 1)
             throw new ArgumentException($"the pipeline holds {found.Count} LlmMlNet classifiers or QA models; export needs exactly one.", nameof(model));
-        if (found[0] is LlmQuestionAnsweringTransformer qa)
-            return OnnxExporter.Export(qa.AnswerEngine.Parameters, path, (options ?? new OnnxExportOptions()) with { Head = Transformers.Heads.HeadKind.QuestionAnswering },
-                bottleneck: qa.AnswerEngine.Adapter);
-        var engine = ((LlmTextClassificationTransformer)found[0]).Engine;
-        var featureHead = engine.PooledHead is { } p ? new OnnxFeatureHead(p.Regression, p.Pooling, p.Normalize) : null;
-        return OnnxExporter.Export(engine.Parameters, path, (options ?? new OnnxExportOptions()) with { Head = Transformers.Heads.HeadKind.Classification },
-            bottleneck: engine.Adapter, featureHead: featureHead);
+        return found[0] is LlmQuestionAnsweringTransformer qa
+            ? OnnxExporter.Export(qa.Model, path, options)
+            : OnnxExporter.Export(((LlmTextClassificationTransformer)found[0]).Classifier, path, options);
     }
-
-    private static IEnumerable<ITransformer> Flatten(ITransformer model) =>
-        model is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : [model];
 }
