@@ -12,7 +12,7 @@ namespace LlmMlNet.ML.Generation;
 
 /// <summary>
 /// Adds a String column with each row's generated continuation (the prompt not repeated). Row-to-row (works in PredictionEngine);
-/// cursors generate <c>BatchSize</c> rows at a time. Save it with <c>mlContext.Model.SaveWithLlm</c>.
+/// cursors generate <c>BatchSize</c> rows at a time. Save it with <see cref="LlmModelCatalog.SaveWithLlm"/>.
 /// </summary>
 public sealed class TextGenerationTransformer : ILlmPersistableTransformer
 {
@@ -62,8 +62,8 @@ public sealed class TextGenerationTransformer : ILlmPersistableTransformer
     /// <summary>A single-row mapper (PredictionEngine).</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _mapping.GetRowToRowMapper(inputSchema);
 
-    /// <summary>Not supported: use <c>mlContext.Model.SaveWithLlm</c>.</summary>
-    /// <exception cref="NotSupportedException">Always.</exception>
+    /// <summary>Not supported: ML.NET cannot store transformers defined outside its assemblies; use <see cref="LlmModelCatalog.SaveWithLlm"/>.</summary>
+    /// <exception cref="NotSupportedException">Always (a file ML.NET's Save created for it is removed first).</exception>
     public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UseSaveWithLlm(ctx, nameof(TextGenerationTransformer));
 
     /// <summary>Writes the model folder "model" (config.json, model.safetensors, tokenizer files) and the options (llmmlnet.json).</summary>
