@@ -90,6 +90,12 @@ public sealed class LlmTextClassificationOptions
     /// <summary>The predicted key column. Default "PredictedLabel".</summary>
     public string PredictedLabelColumnName = Defaults.PredictedLabelColumnName;
 
+    /// <summary>
+    /// The engine the fitted transformer predicts with: <see cref="Onnx.LlmInferenceEngine.Ours"/> (default) or OnnxRuntime (the model
+    /// exported to ONNX in memory). Training always runs on ours; a saved pipeline loads on ours (see <c>mlContext.Model.UseInferenceEngine</c>).
+    /// </summary>
+    public Onnx.LlmInferenceEngine InferenceEngine = Onnx.LlmInferenceEngine.Ours;
+
     /// <summary>Examples per step and per inference pass. Default 8.</summary>
     public int BatchSize = Defaults.BatchSize;
 

@@ -87,6 +87,7 @@ public sealed class LlmTextClassificationTrainer : IEstimator<LlmTextClassificat
         var (tokenizer, source) = FineTuningRecipe.Source(_options.ModelPath, _options.Preset, _options.Family, _options.TokenizerPath, _options.Seed);
         var taskOptions = TaskOptions(train.Count, validation != null) with { Pooling = _options.FeatureExtractionPooling.ToMode() };
         var classifier = TextClassifier.Train(source, tokenizer, train, taskOptions, new LabelMap(classes), validation);
+        classifier.InferenceEngine = Onnx.LlmInferenceEngines.ToTaskEngine(_options.InferenceEngine);
         return LlmTextClassificationTransformer.FromTrained(classifier, _options, keyValues);
     }
 }

@@ -64,6 +64,7 @@ public sealed class LlmQuestionAnsweringTrainer : IEstimator<LlmQuestionAnswerin
         var taskOptions = TaskOptions(examples.Count, validation != null);
         var qa = Transformers.Tasks.QuestionAnswering.Train(source, tokenizer, examples, taskOptions, _options.Stride ?? TaskModelOptions.Defaults.QaStride(taskOptions.MaxLength),
             validation: validation);
+        qa.InferenceEngine = Onnx.LlmInferenceEngines.ToTaskEngine(_options.InferenceEngine);
         return LlmQuestionAnsweringTransformer.FromTrained(qa, _options);
     }
 
