@@ -18,6 +18,10 @@ public static class DemoCommand
     {
         var output = new Option<string>("--output") { Description = "Folder for data, models, results.md and curves.svg (default ./demo-output).", DefaultValueFactory = _ => "demo-output" };
         var quick = new Option<bool>("--quick") { Description = "A seconds-long version with tiny data (what the tests run)." };
+        var generative = new Option<bool>("--generative")
+        {
+            Description = "The generative story instead: pre-train a tiny GPT on a made-up bank's rules, SFT it on questions, DPO it to cite the rule.",
+        };
         var real = new Option<bool>("--real") { Description = "Run the recipe on your own files: pre-train on --unlabeled, fine-tune on --train (full, LoRA, and from scratch), score on --test." };
         var unlabeled = new Option<string[]>("--unlabeled") { Description = "With --real: unlabeled text, .txt (one example a line) or the text column of .tsv/.csv/.jsonl.", AllowMultipleArgumentsPerToken = true };
         var train = new Option<string>("--train") { Description = "With --real: labeled training data (as for finetune)." };
@@ -30,7 +34,7 @@ public static class DemoCommand
         var threads = CommonOptions.Threads();
         var command = new Command("demo", "Pre-train a small encoder on the embedded corpus (or, with --real, on your files), fine-tune it by each method and print the results table.")
         {
-            output, quick, real, unlabeled, train, test, tokenizer, steps, curveEvery, json, seed, threads,
+            output, quick, generative, real, unlabeled, train, test, tokenizer, steps, curveEvery, json, seed, threads,
         };
         command.Validators.Add(result =>
         {
@@ -38,7 +42,9 @@ public static class DemoCommand
             string[] needs = ["--unlabeled", "--train", "--test", "--tokenizer"];
             Option[] options = [unlabeled, train, test, tokenizer];
             Option[] extras = [steps, curveEvery];
-            if (isReal && options.Any(o => result.GetResult(o) is null))
+            if (isReal && result.GetResult(generative) is not null && result.GetValue(generative))
+                result.AddError("Give --real or --generative, not both.");
+            else if (isReal && options.Any(o => result.GetResult(o) is null))
                 result.AddError($"--real needs {string.Join(", ", needs.Where((_, i) => result.GetResult(options[i]) is null))}.");
             else if (!isReal && options.Concat(extras).Any(o => result.GetResult(o) is not null))
                 result.AddError("--unlabeled, --train, --test, --tokenizer, --steps and --curve-every go with --real.");
@@ -57,6 +63,15 @@ public static class DemoCommand
                 return RunReal(recipe,
                     new RealDemoFiles(parse.GetValue(unlabeled)!, parse.GetValue(train)!, parse.GetValue(test)!, parse.GetValue(tokenizer)!),
                     Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(threads), (ulong)seedValue, parse.GetValue(json), token);
+            }
+            if (parse.GetValue(generative))
+            {
+                var generativeReport = new GenerativeDemo(parse.GetValue(quick) ? GenerativeDemoSettings.Quick : GenerativeDemoSettings.Full,
+                    Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(threads), (ulong)seedValue).Run(token);
+                if (Console.IsOutputRedirected) Console.Out.Write(DemoRow.Markdown(generativeReport.Rows));
+                else AnsiConsole.Write(DemoRow.Console(generativeReport.Rows));
+                Console.Out.WriteLine($"demo: done in {generativeReport.Elapsed.TotalSeconds:0}s; table {generativeReport.MarkdownPath}");
+                return ExitCodes.Success;
             }
             var settings = parse.GetValue(quick) ? DemoSettings.Quick(seedValue) : DemoSettings.Full(seedValue);
             var dir = Path.GetFullPath(parse.GetValue(output)!);

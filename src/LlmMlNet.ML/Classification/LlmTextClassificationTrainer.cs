@@ -105,6 +105,6 @@ public sealed class LlmTextClassificationTrainer : IEstimator<LlmTextClassificat
             : ModelSource.FromScratch(Pretraining.FromScratch(_options.Preset!, _options.Family, tokenizer, seed).Config, seed);
         var taskOptions = TaskOptions(train.Count, validation != null) with { Pooling = _options.FeatureExtractionPooling.ToMode() };
         var classifier = TextClassifier.Train(source, tokenizer, train, taskOptions, new LabelMap(classes), validation);
-        return LlmTextClassificationTransformer.FromTrained(classifier, tokenizer, _options, keyValues);
+        return LlmTextClassificationTransformer.FromTrained(classifier, _options, keyValues);
     }
 }

@@ -1,7 +1,7 @@
 // The extractive QA trainer estimator: Fit reads (Context, Question, TrainingAnswer, AnswerIndex) rows and fine-tunes
 // through the Tasks API's QuestionAnswering (windows with stride; full, LoRA, adapters or a frozen body; an optional
 // validation set); its transformer answers with the top-K spans. Schema checks and data reading here; inference in
-// QaAnswerEngine.
+// the Tasks API (the transformer wraps QuestionAnswering).
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Persistence;
 using LlmMlNet.Transformers.Checkpoints;
@@ -79,7 +79,7 @@ public sealed class LlmQuestionAnsweringTrainer : IEstimator<LlmQuestionAnswerin
         var taskOptions = TaskOptions(examples.Count, validation != null);
         var qa = Transformers.Tasks.QuestionAnswering.Train(source, tokenizer, examples, taskOptions, _options.Stride ?? TaskModelOptions.Defaults.QaStride(taskOptions.MaxLength),
             validation: validation);
-        return LlmQuestionAnsweringTransformer.FromTrained(qa, tokenizer, _options, examples[0]);
+        return LlmQuestionAnsweringTransformer.FromTrained(qa, _options);
     }
 
     private List<QaExample> ReadExamples(IDataView data, string rowLabel)

@@ -23,6 +23,8 @@ public sealed class CachedCausalLm
     private readonly float _eps;
     private float[] _x = [], _h = [], _q = [], _k = [], _v = [], _context = [], _projected = [], _inner = [], _stats = [], _last = [];
     private int[] _positions = [];
+    // Forward's scratch is shared: concurrent sessions (each with its own cache) take turns per call.
+    private readonly Lock _gate = new();
 
     private sealed record Layer(ParameterHandle Norm1Weight, ParameterHandle Norm1Bias, IDenseLayer Query, IDenseLayer Key, IDenseLayer Value,
         IDenseLayer Output, ParameterHandle Norm2Weight, ParameterHandle Norm2Bias, IDenseLayer Up, IDenseLayer Down);
@@ -79,6 +81,7 @@ public sealed class CachedCausalLm
     /// <paramref name="cache"/> holds, appends their keys and values to it, and writes each row's next-token logits
     /// (those of its last new token) into <paramref name="logits"/> [batch, vocab]. Positions are those of Hugging Face's
     /// GPT-2 generation: a real token's position is the count of real tokens before it in its row; padding gets 1.
+    /// Thread-safe: calls on different caches may come from several threads (they run one at a time).
     /// </summary>
     /// <exception cref="ArgumentException">Shapes disagree with the cache, the cache is full, an id is outside the vocabulary or a mask value is not 0/1; thrown before any work.</exception>
     public void Forward(KvCache cache, ReadOnlySpan<int> ids, ReadOnlySpan<int> mask, int newTokens, Span<float> logits)
@@ -100,6 +103,12 @@ public sealed class CachedCausalLm
             if (mask[i] is not (0 or 1))
                 throw new ArgumentException($"attention_mask[{i / newTokens}][{cache.Length + i % newTokens}] = {mask[i]} must be 0 or 1", nameof(mask));
         }
+        lock (_gate) Run(cache, ids, mask, newTokens, logits);
+    }
+
+    private void Run(KvCache cache, ReadOnlySpan<int> ids, ReadOnlySpan<int> mask, int newTokens, Span<float> logits)
+    {
+        int batch = cache.Batch, c = Config.HiddenSize, vocab = Config.VocabSize, rows = batch * newTokens;
         Ensure(rows, batch);
         var positions = _positions.AsSpan(0, rows);
         var real = cache.RealTokens;

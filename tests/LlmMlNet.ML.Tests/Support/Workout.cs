@@ -31,8 +31,8 @@ internal static class Workout
         string path = Path.Combine(Path.GetTempPath(), "llmmlnet-workout-" + Guid.NewGuid().ToString("N") + ".zip");
         try
         {
-            PipelinePersistence.Save(ml, model, data.Schema, path);
-            return PipelinePersistence.Load(new MLContext(7), path, out _);
+            ml.Model.SaveWithLlm(model, data.Schema, path);
+            return new MLContext(7).Model.LoadWithLlm(path, out _);
         }
         finally
         {
