@@ -52,6 +52,7 @@ public static class FinetuneCommand
             ulong seedValue = (ulong)(parse.GetValue(seed) ?? (int)TrainerOptions.Defaults.Seed);
             var inputs = ModelInputs.Resolve(parse.GetValue(model), parse.GetValue(preset), parse.GetValue(tokenizer), seedValue);
             var outputDir = parse.GetValue(output)!;
+            OutputPaths.RequireWritableFolder(outputDir, "--output");
             var request = new FineTuneRequest(
                 parse.GetValue(task)!, methodName, inputs, parse.GetValue(train)!, parse.GetValue(valid), outputDir,
                 parse.GetValue(maxLength) ?? 128,

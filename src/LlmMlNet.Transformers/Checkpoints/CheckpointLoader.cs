@@ -32,6 +32,36 @@ public static class CheckpointLoader
     public static CheckpointLoadReport Load(CheckpointFolder folder, TransformerConfig config, IReadOnlySet<KeyGroup> groups,
         ParameterView target, bool ignoreMismatchedHeadSizes = false)
     {
+        var plan = Plan(folder, config, groups, ignoreMismatchedHeadSizes);
+        foreach (var group in plan.ToLoad.GroupBy(m => m.HfName))
+        {
+            var stored = plan.Canonical[group.Key];
+            var file = folder.FileOf(stored);
+            if (group.All(m => m.IsDirect))
+            {
+                foreach (var mapping in group) file.ReadFloat32(stored, Checked(target, mapping));
+                continue;
+            }
+            // Transposed or split tensors go through one temporary of that single tensor.
+            var whole = file.ReadFloat32(stored);
+            foreach (var mapping in group) mapping.Gather(whole, Checked(target, mapping));
+        }
+        return plan.Report;
+    }
+
+    /// <summary>
+    /// Runs every check of <see cref="Load"/> (keys, dtypes, shapes against the config) without copying anything, so callers can
+    /// refuse a config whose sizes disagree with the weight files' headers before allocating a model of those sizes.
+    /// </summary>
+    /// <returns>The report <see cref="Load"/> would return.</returns>
+    /// <exception cref="InvalidDataException">As <see cref="Load"/>.</exception>
+    public static CheckpointLoadReport Check(CheckpointFolder folder, TransformerConfig config, IReadOnlySet<KeyGroup> groups, bool ignoreMismatchedHeadSizes = false) =>
+        Plan(folder, config, groups, ignoreMismatchedHeadSizes).Report;
+
+    private sealed record LoadPlan(List<TensorMapping> ToLoad, Dictionary<string, string> Canonical, CheckpointLoadReport Report);
+
+    private static LoadPlan Plan(CheckpointFolder folder, TransformerConfig config, IReadOnlySet<KeyGroup> groups, bool ignoreMismatchedHeadSizes)
+    {
         var table = KeyTable.For(config.Family);
         var mappings = table.Expand(config, groups);
         var expectedKeys = mappings.Select(m => m.HfName).ToHashSet(StringComparer.Ordinal);
@@ -97,25 +127,11 @@ public static class CheckpointLoader
             toLoad.Add(mapping);
         }
 
-        foreach (var group in toLoad.GroupBy(m => m.HfName))
-        {
-            var stored = canonical[group.Key];
-            var file = folder.FileOf(stored);
-            if (group.All(m => m.IsDirect))
-            {
-                foreach (var mapping in group) file.ReadFloat32(stored, Checked(target, mapping));
-                continue;
-            }
-            // Transposed or split tensors go through one temporary of that single tensor.
-            var whole = file.ReadFloat32(stored);
-            foreach (var mapping in group) mapping.Gather(whole, Checked(target, mapping));
-        }
-
-        return new CheckpointLoadReport(folder.Directory,
+        return new LoadPlan(toLoad, canonical, new CheckpointLoadReport(folder.Directory,
             toLoad.Select(m => m.OurName).ToList(),
             initialized.Select(m => m.OurName).ToList(),
             initialized.Select(m => m.HfName).Distinct().ToList(),
-            unexpected, ignored, tied);
+            unexpected, ignored, tied));
     }
 
     private static bool IsComputedTable(TransformerConfig config, TensorMapping mapping) =>

@@ -54,6 +54,7 @@ internal sealed class TaskModel
     public static TaskModel Build(ModelSource source, TransformerConfig config, KeyGroup head, bool needPooler, TaskModelOptions options, int maxBatch, int maxSequence,
         SavedAdapters? saved = null)
     {
+        ActivationBudget.Check(config, maxBatch, maxSequence);
         var groups = new HashSet<KeyGroup> { KeyGroup.Encoder, head };
         if (needPooler && config.Family is ModelFamily.Bert or ModelFamily.Roberta) groups.Add(KeyGroup.Pooler);
         var headNames = KeyTable.For(config.Family).Expand(config, new HashSet<KeyGroup> { head }).Select(m => m.OurName).ToHashSet(StringComparer.Ordinal);
@@ -63,6 +64,8 @@ internal sealed class TaskModel
             FineTuningMethod.Adapter when options.Bottleneck.TrainLayerNorms => name => headNames.Contains(name) || IsLayerNorm(name),
             _ => headNames.Contains,
         };
+        // A saved task model must match its weights exactly; a base checkpoint may carry a head of another size.
+        source.CheckShapes(config, groups, exactHeads: saved is not null && options.Method != FineTuningMethod.FeatureExtraction);
         var parameters = TransformerParameters.Create(config, groups, source.Seed, trainable);
         var report = source.LoadInto(parameters);
         if (saved is not null && options.Method != FineTuningMethod.FeatureExtraction && report is { Initialized.Count: > 0 })
