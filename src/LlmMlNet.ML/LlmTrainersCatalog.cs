@@ -23,7 +23,7 @@ public static class LlmTrainersCatalog
     /// <param name="sentence1ColumnName">The text (default "Sentence1", as TorchSharp's TextClassification).</param>
     /// <param name="sentence2ColumnName">An optional second text (default null).</param>
     /// <param name="method">Full (default), Lora, Adapter or FeatureExtraction.</param>
-    /// <param name="batchSize">Examples per step (default 32).</param>
+    /// <param name="batchSize">Examples per step (default 8, <see cref="TaskModelOptions.Defaults.BatchSize"/>).</param>
     /// <param name="maxEpochs">Passes over the data (default 3).</param>
     /// <param name="validationSet">Labeled data evaluated once per epoch; the best evaluated model (lowest log-loss) is kept. Default null.</param>
     /// <exception cref="FileNotFoundException">A model or tokenizer file is missing; the message names it.</exception>
@@ -67,8 +67,8 @@ public static class LlmTrainersCatalog
     /// <param name="predictedAnswerColumnName">Default "Answer".</param>
     /// <param name="scoreColumnName">Default "Score".</param>
     /// <param name="topK">Answers per row (default 3).</param>
-    /// <param name="batchSize">Windows per step (default 4).</param>
-    /// <param name="maxEpochs">Passes over the data (default 2).</param>
+    /// <param name="batchSize">Windows per step (default 8, <see cref="TaskModelOptions.Defaults.BatchSize"/>).</param>
+    /// <param name="maxEpochs">Passes over the data (default 3).</param>
     /// <param name="method">Full (default), Lora, Adapter or FeatureExtraction.</param>
     /// <param name="validationSet">Rows with the training columns evaluated once per epoch; the best evaluated model is kept. Default null.</param>
     /// <exception cref="FileNotFoundException">A model or tokenizer file is missing.</exception>

@@ -23,6 +23,7 @@ public static class BenchmarkSuites
             foreach (var (name, (description, _)) in Suites) Console.WriteLine($"  {name,-14} {description}");
             return args.Length == 0 ? 0 : 1;
         }
-        return suite.Run(args[1..]);
+        if (IsaRestriction.RerunIfRequested(args) is int code) return code;
+        return suite.Run(IsaRestriction.Strip(args[1..]));
     }
 }

@@ -1,9 +1,10 @@
 // The `gemm` benchmark suite: our SGEMM's GFLOP/s on square and BERT-mini training shapes, on 1 and 2
-// threads, beside the machine's theoretical fp32 peak and PyTorch's torch.mm/bmm timed in the same run.
+// threads, beside the measured FMA peak and PyTorch's torch.mm/bmm timed in the same run (in rounds).
 // Not a test (nothing asserted); medians after warm-up, because other processes share the machine.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Runtime.Intrinsics;
 using LlmMlNet.Tensors;
 
 namespace LlmMlNet.Benchmarks;
@@ -37,77 +38,93 @@ public static class GemmBenchmark
     ];
 
     /// <summary>
-    /// Runs the suite. Options: --reps N (default 9), --quick (square sizes only), --only TEXT (shapes whose
-    /// name contains TEXT), --threads N (only that thread count), --no-torch, --cold (each rep is one call after
-    /// 64 MB of other writes evict the operands, and products with a transposed A accumulate (beta = 1), as a
-    /// training step's weight gradients do; torch is still timed warm).
+    /// Runs the suite. Options: --reps N (default 9), --rounds N (default 1: each round times PyTorch then ours
+    /// on every shape, so slow spells of other load hit both; ratios are the median of the rounds' ratios),
+    /// --quick (square sizes only), --only TEXT (shapes whose name contains TEXT), --threads N (only that thread
+    /// count), --no-torch, --cold (each rep is one call after 64 MB of other writes evict the operands, and
+    /// products with a transposed A accumulate (beta = 1), as a training step's weight gradients do; torch is
+    /// still timed warm), --isa avx2 (both engines restricted to AVX2, see <see cref="IsaRestriction"/>).
     /// </summary>
     public static int Run(string[] args)
     {
         string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         int reps = int.Parse(Option("--reps") ?? "9", CultureInfo.InvariantCulture);
+        int rounds = int.Parse(Option("--rounds") ?? "1", CultureInfo.InvariantCulture);
         string? only = Option("--only");
         int[] threadCounts = Option("--threads") is { } threadOption ? [int.Parse(threadOption, CultureInfo.InvariantCulture)] : [1, 2];
         bool cold = args.Contains("--cold");
-        PrintMachine();
+        double peak = PrintMachine();
         Shape[] shapes = args.Contains("--quick") ? Square : [.. Square, .. BertMini];
         if (only is not null) shapes = [.. shapes.Where(s => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))];
         foreach (int threads in threadCounts)
         {
-            Dictionary<string, double>? torch = args.Contains("--no-torch") ? null : RunTorch(threads, reps, shapes);
-            Console.WriteLine();
-            Console.WriteLine($"threads = {threads}   (GFLOP/s: ours = median of {reps} after warm-up, best = fastest rep; torch = median; ratio = medians)");
-            Console.WriteLine($"{"shape",-26} {"m x n x k",-20} {"ours",8} {"best",8} {"torch",8} {"ratio",7}");
+            var ours = shapes.ToDictionary(s => s, _ => new List<(double Median, double Best)>());
+            var theirs = shapes.ToDictionary(s => s, _ => new List<(double Median, double Best)>());
             int saved = EngineSettings.Threads;
             EngineSettings.Threads = threads;
             try
             {
-                foreach (Shape shape in shapes)
+                for (int round = 0; round < rounds; round++)
                 {
-                    (double ours, double best) = Measure(shape, reps, cold);
-                    string dims = $"{shape.M}x{shape.N}x{shape.K}" + (shape.Batch > 1 ? $" x{shape.Batch}" : "");
-                    string theirs = "-", ratio = "-";
-                    if (torch is not null && torch.TryGetValue(shape.Key, out double t))
+                    var torch = args.Contains("--no-torch") ? null : RunTorch(threads, reps, shapes, printEngine: round == 0 && threads == threadCounts[0]);
+                    foreach (Shape shape in shapes)
                     {
-                        theirs = t.ToString("F1", CultureInfo.InvariantCulture);
-                        ratio = (ours / t).ToString("F2", CultureInfo.InvariantCulture) + "x";
+                        ours[shape].Add(Measure(shape, reps, cold));
+                        if (torch is not null && torch.TryGetValue(shape.Key, out var t)) theirs[shape].Add(t);
                     }
-                    Console.WriteLine($"{shape.Name,-26} {dims,-20} {ours,8:F1} {best,8:F1} {theirs,8} {ratio,7}");
                 }
             }
             finally
             {
                 EngineSettings.Threads = saved;
             }
+            Console.WriteLine();
+            Console.WriteLine($"threads = {threads}, {rounds} round(s) of {reps} reps, load average now {LoadAverage()}   (GFLOP/s: med = median rep, "
+                + "best = fastest rep (least disturbed), over the rounds; %peak = ours best / (measured FMA peak x threads); "
+                + "ratio = median over rounds of ours med / torch med; best ratio = ours best / torch best)");
+            Console.WriteLine($"{"shape",-26} {"m x n x k",-20} {"ours med",8} {"best",8} {"%peak",6} {"torch med",9} {"best",8} {"ratio",7} {"best ratio",10}");
+            foreach (Shape shape in shapes)
+            {
+                string dims = $"{shape.M}x{shape.N}x{shape.K}" + (shape.Batch > 1 ? $" x{shape.Batch}" : "");
+                double oursMedian = Median(ours[shape].Select(r => r.Median)), oursBest = ours[shape].Max(r => r.Best);
+                string percent = peak > 0 ? (100 * oursBest / (peak * threads)).ToString("F0", CultureInfo.InvariantCulture) + "%" : "-";
+                string torchMedian = "-", torchBest = "-", ratio = "-", bestRatio = "-";
+                if (theirs[shape].Count == ours[shape].Count)
+                {
+                    torchMedian = Median(theirs[shape].Select(r => r.Median)).ToString("F1", CultureInfo.InvariantCulture);
+                    double best = theirs[shape].Max(r => r.Best);
+                    torchBest = best.ToString("F1", CultureInfo.InvariantCulture);
+                    ratio = Median(ours[shape].Zip(theirs[shape], (o, t) => o.Median / t.Median)).ToString("F2", CultureInfo.InvariantCulture) + "x";
+                    bestRatio = (oursBest / best).ToString("F2", CultureInfo.InvariantCulture) + "x";
+                }
+                Console.WriteLine($"{shape.Name,-26} {dims,-20} {oursMedian,8:F1} {oursBest,8:F1} {percent,6} {torchMedian,9} {torchBest,8} {ratio,7} {bestRatio,10}");
+            }
         }
         return 0;
     }
 
-    private static void PrintMachine()
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
+    }
+
+    // Prints the CPU, our kernel and the measured single-core FMA peak (the ISA our kernel uses), and returns that peak.
+    private static double PrintMachine()
     {
         string model = "unknown CPU";
-        double mhz = 0;
-        string mhzSource = "/proc/cpuinfo 'cpu MHz'";
         if (File.Exists("/proc/cpuinfo"))
         {
             foreach (string line in File.ReadLines("/proc/cpuinfo"))
-            {
-                if (line.StartsWith("model name", StringComparison.Ordinal)) model = line[(line.IndexOf(':') + 1)..].Trim();
-                if (line.StartsWith("cpu MHz", StringComparison.Ordinal) && mhz == 0)
-                    mhz = double.Parse(line[(line.IndexOf(':') + 1)..], CultureInfo.InvariantCulture);
-            }
+                if (line.StartsWith("model name", StringComparison.Ordinal)) { model = line[(line.IndexOf(':') + 1)..].Trim(); break; }
         }
-        int cores = Environment.ProcessorCount;
-        double ghz = mhz / 1000;
-        Console.WriteLine($"CPU: {model}, {cores} logical cores, {ghz:F3} GHz ({mhzSource}; turbo may run higher)");
-        Console.WriteLine($"kernel: {GemmKernelName()}; load average: {LoadAverage()}");
-        Console.WriteLine($"theoretical fp32 peak = cores x GHz x 32 flop/cycle (2 x 256-bit FMA) = "
-            + $"{cores * ghz * 32:F1} GFLOP/s ({ghz * 32:F1} per core); with 2 x 512-bit FMA (64 flop/cycle): {cores * ghz * 64:F1}");
+        Console.WriteLine($"CPU: {model}, {Environment.ProcessorCount} logical cores; load average {LoadAverage()}");
+        Console.WriteLine($"ours: GEMM micro-kernel {Gemm.KernelName} (AVX-512 {(Vector512.IsHardwareAccelerated ? "enabled" : "disabled: DOTNET_EnableAVX512=0 or none")})");
+        double avx2 = FmaPeak.Avx2(), avx512 = FmaPeak.Avx512();
+        Console.WriteLine($"measured single-core fp32 FMA peak (best of 5 register-only runs): 256-bit FMA3 {avx2:F1} GFLOP/s"
+            + (avx512 > 0 ? $", 512-bit {avx512:F1} GFLOP/s" : ""));
+        return avx512 > 0 && Gemm.KernelName.StartsWith("AVX-512", StringComparison.Ordinal) ? avx512 : avx2;
     }
-
-    private static string GemmKernelName()
-        => System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512 12x32"
-            : System.Runtime.Intrinsics.X86.Fma.IsSupported ? "AVX2/FMA 6x16" : "portable Vector<float>";
 
     private static string LoadAverage()
         => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
@@ -147,13 +164,13 @@ public static class GemmBenchmark
         return (s.Flops / times[reps / 2] / 1e9, s.Flops / times[0] / 1e9);
     }
 
-    private static Dictionary<string, double>? RunTorch(int threads, int reps, Shape[] shapes)
+    private static Dictionary<string, (double Median, double Best)>? RunTorch(int threads, int reps, Shape[] shapes, bool printEngine)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "python", "gemm_torch.py");
         const string python = "/usr/bin/python3";
         if (!File.Exists(python) || !File.Exists(script))
         {
-            Console.WriteLine($"PyTorch: not measured ({python} or {script} missing); ours only.");
+            if (printEngine) Console.WriteLine($"PyTorch: not measured ({python} or {script} missing); ours only.");
             return null;
         }
         var info = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -163,7 +180,7 @@ public static class GemmBenchmark
         foreach (Shape s in shapes) info.ArgumentList.Add(s.Key);
         info.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
         using var process = Process.Start(info)!;
-        var result = new Dictionary<string, double>();
+        var result = new Dictionary<string, (double, double)>();
         string? line;
         while ((line = process.StandardOutput.ReadLine()) is not null)
         {
@@ -173,7 +190,13 @@ public static class GemmBenchmark
                 Console.WriteLine($"PyTorch: {error.GetString()}; ours only.");
                 return null;
             }
-            result[json.RootElement.GetProperty("shape").GetString()!] = json.RootElement.GetProperty("gflops").GetDouble();
+            if (json.RootElement.TryGetProperty("engine", out var engine))
+            {
+                if (printEngine) Console.WriteLine($"PyTorch: {engine}");
+                continue;
+            }
+            result[json.RootElement.GetProperty("shape").GetString()!] =
+                (json.RootElement.GetProperty("gflops").GetDouble(), json.RootElement.GetProperty("best_gflops").GetDouble());
         }
         process.WaitForExit();
         return result;

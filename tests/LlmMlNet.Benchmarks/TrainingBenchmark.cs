@@ -2,9 +2,11 @@
 // presets through the real Trainer, at batch 32 × 128 with a 30,522-token vocabulary, and the share
 // of the step the target-rows-only MLM head saves against projecting every row. Not a test: nothing
 // is asserted, and other processes on the machine disturb the numbers (the load average is printed).
+// Also prints the share of the timed steps spent in each kernel category (GEMM against the rest).
 using System.Diagnostics;
 using System.Globalization;
 using LlmMlNet.Tensors;
+using LlmMlNet.Tensors.Diagnostics;
 using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Models;
 using LlmMlNet.Transformers.Training;
@@ -41,12 +43,14 @@ public static class TrainingBenchmark
             var options = new TrainerOptions { LearningRate = 1e-4f, BatchSize = batch, MaxSteps = steps + 1, ShuffleBufferSize = 0, Threads = threads };
             var result = new Trainer(options).Train(objective, blocks, collator,
                 progress: new StepTimer(timings, clock));
+            KernelProfile.Enabled = false;
             // The first step pays for arena allocation and JIT; the median of the rest is reported.
             var timed = timings.Skip(1).Order().ToList();
             double median = timed[timed.Count / 2];
             int masked = (int)(0.15 * batch * (seq - 2));
             var (maskedMs, allMs) = (HeadMilliseconds(parameters, batch, seq, masked), HeadMilliseconds(parameters, batch, seq, batch * seq));
             Console.WriteLine($"{preset,-8} {parameters.Set.Values.Length,10:N0} {median * 1000,10:F0} {batch * seq / median,10:F0} {maskedMs,22:F0} {allMs,10:F0}");
+            PrintKernelShares(timed.Sum());
         }
         Console.WriteLine($"load average after: {LoadAverage()}");
         return 0;
@@ -87,14 +91,29 @@ public static class TrainingBenchmark
         }
     }
 
+    // Share of the timed steps (all but the first) in each kernel category, and what no kernel claimed.
+    private static void PrintKernelShares(double timedSeconds)
+    {
+        var shares = KernelProfile.Snapshot().Select(e => (Name: e.Key.ToString().ToLowerInvariant(), Seconds: e.Value.Time.TotalSeconds)).ToList();
+        shares.Add(("other", Math.Max(0, timedSeconds - shares.Sum(e => e.Seconds))));
+        Console.WriteLine("         step time by kernel: " + string.Join(", ", shares.Where(e => e.Seconds > 0).OrderByDescending(e => e.Seconds)
+            .Select(e => $"{e.Name} {100 * e.Seconds / timedSeconds:F0}%")));
+    }
+
     private static string LoadAverage()
         => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
+    // Also starts the kernel accounting after the first (untimed) step.
     private sealed class StepTimer(List<double> timings, Stopwatch clock) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value)
         {
             timings.Add(clock.Elapsed.TotalSeconds);
+            if (timings.Count == 1)
+            {
+                KernelProfile.Reset();
+                KernelProfile.Enabled = true;
+            }
             clock.Restart();
         }
     }

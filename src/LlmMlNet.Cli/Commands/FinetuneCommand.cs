@@ -1,10 +1,11 @@
 // `llmmlnet finetune`: trains a text classifier or an extractive-QA model from a Hugging Face folder
-// (--model) or from scratch (--preset --tokenizer, the control) by full fine-tuning, LoRA, bottleneck
+// (--model) or from scratch (--preset [--family] --tokenizer, the control) by full fine-tuning, LoRA, bottleneck
 // adapters or feature extraction. Argument handling and display only; Running.FineTuning composes the library.
 using System.CommandLine;
 using LlmMlNet.Cli.Display;
 using LlmMlNet.Cli.Running;
 using LlmMlNet.Transformers.Checkpoints;
+using LlmMlNet.Transformers.Tasks;
 using LlmMlNet.Transformers.Training;
 
 namespace LlmMlNet.Cli.Commands;
@@ -18,18 +19,22 @@ public static class FinetuneCommand
         var task = CommonOptions.Choice("--task", "classification (TSV/CSV/JSONL) or qa (SQuAD v1.1/v2.0 JSON).", true, "classification", "qa");
         var model = new Option<string>("--model") { Description = "A Hugging Face folder (config.json + model.safetensors + tokenizer files)." };
         var preset = CommonOptions.Choice("--preset", "Start from a fresh random model of this size instead (needs --tokenizer): the from-scratch control.", false, [.. SizePresets.Names]);
+        var family = CommonOptions.Family("default bert");
         var tokenizer = new Option<string>("--tokenizer") { Description = "tokenizer.json or a tokenizer folder (default: the --model folder)." };
         var train = new Option<string>("--train") { Description = "Training data.", Required = true };
         var valid = new Option<string>("--valid") { Description = "Validation data, evaluated after training." };
         var method = CommonOptions.Choice("--method", "full, lora, adapter (bottleneck) or features (frozen encoder + softmax regression).", true, FineTuning.Methods);
         var output = new Option<string>("--output") { Description = "Folder for the fine-tuned model.", Required = true };
-        var epochs = CommonOptions.Int("--epochs", "Passes over the training data (default 3).");
+        var epochs = CommonOptions.Int("--epochs", $"Passes over the training data (default {TaskModelOptions.Defaults.Epochs}).");
         var steps = CommonOptions.Int("--steps", "Optimizer steps (overrides --epochs; alias --max-steps).");
         steps.Aliases.Add("--max-steps");
-        var lr = CommonOptions.PositiveFloat("--lr", "Peak learning rate (default 5e-5 full, 5e-4 lora/adapter).");
-        var batchSize = CommonOptions.Int("--batch-size", "Examples per batch (default 8).");
-        var maxLength = CommonOptions.Int("--max-length", "Tokens per input, special tokens included (default 128).", minimum: 8);
-        var loraRank = CommonOptions.Int("--lora-rank", "LoRA rank r (alpha = r; default 8).");
+        var lr = CommonOptions.PositiveFloat("--lr", $"Peak learning rate (default {TaskModelOptions.Defaults.FullLearningRate:0.#####} full, "
+            + $"{TaskModelOptions.Defaults.LoraLearningRate:0.#####} lora, {TaskModelOptions.Defaults.AdapterLearningRate:0.#####} adapter, "
+            + $"{TaskModelOptions.Defaults.FeatureExtractionLearningRate:0.#####} features; {TaskModelOptions.Defaults.WarmupRatio:P0} warm-up).");
+        var batchSize = CommonOptions.Int("--batch-size", $"Examples per batch (default {TaskModelOptions.Defaults.BatchSize}).");
+        var maxLength = CommonOptions.Int("--max-length", $"Tokens per input, special tokens included (default {TaskModelOptions.Defaults.MaxLength}).", minimum: 8);
+        var loraRank = CommonOptions.Int("--lora-rank", $"LoRA rank r (default {TaskModelOptions.Defaults.LoraRank}).");
+        var loraAlpha = CommonOptions.PositiveFloat("--lora-alpha", $"LoRA alpha; the update is scaled by alpha / r (default {TaskModelOptions.Defaults.LoraAlpha}).");
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from the latest checkpoint in --output/checkpoints (same data and options)." };
         var saveEvery = CommonOptions.Int("--save-every", "Write a resumable checkpoint every N steps (default 100; one is also written on Ctrl+C).");
         var seed = CommonOptions.Seed();
@@ -38,36 +43,20 @@ public static class FinetuneCommand
         var skipBadRows = CommonOptions.SkipBadRows();
         var command = new Command("finetune", "Fine-tune a model for text classification or extractive question answering.")
         {
-            task, model, preset, tokenizer, train, valid, method, output, epochs, steps, lr, batchSize, maxLength, loraRank, resume, saveEvery, seed, threads, json, skipBadRows,
+            task, model, preset, family, tokenizer, train, valid, method, output, epochs, steps, lr, batchSize, maxLength, loraRank, loraAlpha, resume, saveEvery, seed, threads, json, skipBadRows,
         };
         command.Validators.Add(result =>
         {
             bool hasModel = result.GetResult(model) is not null, hasPreset = result.GetResult(preset) is not null;
             if (hasModel == hasPreset) result.AddError("Give either --model DIR or --preset NAME --tokenizer PATH.");
             else if (hasPreset && result.GetResult(tokenizer) is null) result.AddError("--preset needs --tokenizer PATH.");
+            else if (hasModel && result.GetResult(family) is not null) result.AddError("--family applies to --preset; a --model folder names its family in config.json.");
         });
         command.SetAction(parse => CommandRunner.Execute("finetune", token =>
         {
-            var methodName = parse.GetValue(method)!;
-            ulong seedValue = (ulong)(parse.GetValue(seed) ?? (int)TrainerOptions.Defaults.Seed);
-            var inputs = ModelInputs.Resolve(parse.GetValue(model), parse.GetValue(preset), parse.GetValue(tokenizer), seedValue);
-            var outputDir = parse.GetValue(output)!;
-            OutputPaths.RequireWritableFolder(outputDir, "--output");
-            var request = new FineTuneRequest(
-                parse.GetValue(task)!, methodName, inputs, parse.GetValue(train)!, parse.GetValue(valid), outputDir,
-                parse.GetValue(maxLength) ?? 128,
-                new TrainerOptions
-                {
-                    LearningRate = parse.GetValue(lr) ?? (methodName == "full" ? 5e-5f : 5e-4f),
-                    Epochs = parse.GetValue(epochs) ?? TrainerOptions.Defaults.Epochs,
-                    MaxSteps = parse.GetValue(steps),
-                    BatchSize = parse.GetValue(batchSize) ?? TrainerOptions.Defaults.BatchSize,
-                    WarmupRatio = 0.06,
-                    Seed = seedValue,
-                    Threads = parse.GetValue(threads),
-                },
-                parse.GetValue(loraRank) ?? 8, parse.GetValue(skipBadRows), $"finetune {methodName}",
-                Checkpoints: true, Resume: parse.GetValue(resume), SaveEvery: parse.GetValue(saveEvery) ?? 100);
+            OutputPaths.RequireWritableFolder(parse.GetValue(output), "--output");
+            var request = RequestOf(parse);
+            var (methodName, inputs, outputDir) = (request.Method, request.Model, request.OutputDirectory!);
             var outcome = FineTuning.Run(request, token);
             Console.Out.WriteLine($"finetune: {methodName} on {inputs.Description}: {outcome.Result?.GlobalStep ?? 0} steps in {Counts.Seconds(outcome.Elapsed)}, "
                 + $"{Counts.Parameters(outcome.TrainableParameters)} trainable of {Counts.Parameters(outcome.TotalParameters)} parameters");
@@ -84,5 +73,41 @@ public static class FinetuneCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The run a parsed `finetune` command line asks for: every value not given comes from the library's
+    /// <see cref="TaskModelOptions.Defaults"/> (nothing is defaulted here).
+    /// </summary>
+    /// <exception cref="UsageException">A path does not exist or a value is unknown.</exception>
+    internal static FineTuneRequest RequestOf(ParseResult parse)
+    {
+        var methodName = parse.GetValue<string>("--method")!;
+        ulong seedValue = (ulong)(parse.GetValue<int?>("--seed") ?? (int)TaskModelOptions.Defaults.Seed);
+        var inputs = ModelInputs.Resolve(parse.GetValue<string>("--model"), parse.GetValue<string>("--preset"), parse.GetValue<string>("--tokenizer"), seedValue,
+            CommonOptions.FamilyOf(parse.GetValue<string>("--family"), ModelFamily.Bert));
+        return new FineTuneRequest(
+            parse.GetValue<string>("--task")!, methodName, inputs, parse.GetValue<string>("--train")!, parse.GetValue<string>("--valid"),
+            parse.GetValue<string>("--output")!, parse.GetValue<int?>("--max-length") ?? TaskModelOptions.Defaults.MaxLength,
+            TrainerOf(FineTuning.MethodOf(methodName), parse.GetValue<float?>("--lr"), parse.GetValue<int?>("--epochs"), parse.GetValue<int?>("--steps"),
+                parse.GetValue<int?>("--batch-size"), seedValue, parse.GetValue<int?>("--threads")),
+            parse.GetValue<int?>("--lora-rank"), parse.GetValue<bool>("--skip-bad-rows"), $"finetune {methodName}",
+            Checkpoints: true, Resume: parse.GetValue<bool>("--resume"), SaveEvery: parse.GetValue<int?>("--save-every") ?? 100,
+            LoraAlpha: parse.GetValue<float?>("--lora-alpha"));
+    }
+
+    /// <summary>The method's default trainer settings (<see cref="TaskModelOptions.Defaults.Trainer"/>) with the given overrides.</summary>
+    internal static TrainerOptions TrainerOf(FineTuningMethod method, float? learningRate, int? epochs, int? steps, int? batchSize, ulong seed, int? threads)
+    {
+        var defaults = TaskModelOptions.Defaults.Trainer(method);
+        return defaults with
+        {
+            LearningRate = learningRate ?? defaults.LearningRate,
+            Epochs = epochs ?? defaults.Epochs,
+            MaxSteps = steps,
+            BatchSize = batchSize ?? defaults.BatchSize,
+            Seed = seed,
+            Threads = threads,
+        };
     }
 }

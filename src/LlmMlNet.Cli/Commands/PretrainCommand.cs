@@ -23,16 +23,18 @@ public static class PretrainCommand
     {
         var objective = CommonOptions.Choice("--objective", "mlm (masked LM, BERT) or clm (causal LM, GPT-2).", true, "mlm", "clm");
         var preset = CommonOptions.Choice("--preset", "Start from a fresh model of this size (needs --tokenizer).", false, [.. SizePresets.Names]);
+        var family = CommonOptions.Family("default gpt2 for clm, bert for mlm");
         var tokenizer = new Option<string>("--tokenizer") { Description = "tokenizer.json or a tokenizer folder (with --preset)." };
         var model = new Option<string>("--model") { Description = "A Hugging Face folder (config.json + model.safetensors + tokenizer) to continue pre-training." };
         var corpus = new Option<string[]>("--corpus") { Description = "Text files: one line per sentence, blank lines between documents.", Required = true, AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--output") { Description = "Folder for the trained checkpoint (and checkpoints/ for resuming).", Required = true };
         var steps = CommonOptions.Int("--steps", "Optimizer steps (default: --epochs passes over the corpus).");
         steps.Aliases.Add("--max-steps");
-        var epochs = CommonOptions.Int("--epochs", "Passes over the corpus when --steps is not given (default 3).");
-        var maxLength = CommonOptions.Int("--max-length", "Tokens per packed block (default 128).", minimum: 2);
-        var batchSize = CommonOptions.Int("--batch-size", "Blocks per batch (default 8).");
-        var lr = CommonOptions.PositiveFloat("--lr", "Peak learning rate (default 1e-4, 6% warm-up, linear decay).");
+        var epochs = CommonOptions.Int("--epochs", $"Passes over the corpus when --steps is not given (default {PretrainingOptions.Defaults.Epochs}).");
+        var maxLength = CommonOptions.Int("--max-length", $"Tokens per packed block (default {PretrainingOptions.Defaults.BlockSize}).", minimum: 2);
+        var batchSize = CommonOptions.Int("--batch-size", $"Blocks per batch (default {PretrainingOptions.Defaults.BatchSize}).");
+        var lr = CommonOptions.PositiveFloat("--lr", $"Peak learning rate (default {PretrainingOptions.Defaults.LearningRate:0.#####}, "
+            + $"{PretrainingOptions.Defaults.WarmupRatio:P0} warm-up, linear decay).");
         var saveEvery = CommonOptions.Int("--save-every", "Write a resumable checkpoint every N steps (default 100).");
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint in --output/checkpoints." };
         var lineByLine = new Option<bool>("--line-by-line") { Description = "One corpus line per example, padded, instead of packed blocks (Hugging Face run_mlm's --line_by_line)." };
@@ -42,13 +44,14 @@ public static class PretrainCommand
         var skipBadRows = CommonOptions.SkipBadRows();
         var command = new Command("pretrain", "Pre-train a transformer by masked or causal language modelling on text files.")
         {
-            objective, preset, tokenizer, model, corpus, output, steps, epochs, maxLength, batchSize, lr, saveEvery, resume, lineByLine, seed, threads, json, skipBadRows,
+            objective, preset, family, tokenizer, model, corpus, output, steps, epochs, maxLength, batchSize, lr, saveEvery, resume, lineByLine, seed, threads, json, skipBadRows,
         };
         command.Validators.Add(result =>
         {
             bool hasModel = result.GetResult(model) is not null, hasPreset = result.GetResult(preset) is not null;
             if (hasModel == hasPreset) result.AddError("Give either --model DIR or --preset NAME --tokenizer PATH.");
             else if (hasPreset && result.GetResult(tokenizer) is null) result.AddError("--preset needs --tokenizer PATH.");
+            else if (hasModel && result.GetResult(family) is not null) result.AddError("--family applies to --preset; a --model folder names its family in config.json.");
         });
         command.SetAction(parse => CommandRunner.Execute("pretrain", token =>
         {
@@ -74,8 +77,8 @@ public static class PretrainCommand
                 var tokenizerPath = parse.GetValue(tokenizer)!;
                 if (!File.Exists(tokenizerPath) && !Directory.Exists(tokenizerPath)) throw new UsageException($"Tokenizer not found: {tokenizerPath}");
                 tok = Tokenizer.Load(tokenizerPath);
-                var family = kind == PretrainingObjective.CausalLm ? ModelFamily.Gpt2 : ModelFamily.Bert;
-                parameters = Pretraining.FromScratch(parse.GetValue(preset)!, family, tok, seedValue);
+                var presetFamily = CommonOptions.FamilyOf(parse.GetValue(family), kind == PretrainingObjective.CausalLm ? ModelFamily.Gpt2 : ModelFamily.Bert);
+                parameters = Pretraining.FromScratch(parse.GetValue(preset)!, presetFamily, tok, seedValue);
             }
             var checkpoints = Path.Combine(outputDir, CheckpointFolder);
             string? resumeFrom = null;
@@ -84,15 +87,14 @@ public static class PretrainCommand
             var options = new PretrainingOptions
             {
                 Objective = kind,
-                BlockSize = parse.GetValue(maxLength) ?? 128,
+                BlockSize = parse.GetValue(maxLength) ?? PretrainingOptions.Defaults.BlockSize,
                 LineByLine = parse.GetValue(lineByLine),
-                Trainer = new TrainerOptions
+                Trainer = PretrainingOptions.Defaults.Trainer() with
                 {
-                    LearningRate = parse.GetValue(lr) ?? 1e-4f,
-                    WarmupRatio = 0.06,
-                    BatchSize = parse.GetValue(batchSize) ?? TrainerOptions.Defaults.BatchSize,
+                    LearningRate = parse.GetValue(lr) ?? PretrainingOptions.Defaults.LearningRate,
+                    BatchSize = parse.GetValue(batchSize) ?? PretrainingOptions.Defaults.BatchSize,
                     MaxSteps = parse.GetValue(steps),
-                    Epochs = parse.GetValue(epochs) ?? TrainerOptions.Defaults.Epochs,
+                    Epochs = parse.GetValue(epochs) ?? PretrainingOptions.Defaults.Epochs,
                     Seed = seedValue,
                     Threads = parse.GetValue(threads),
                     OutputDirectory = checkpoints,

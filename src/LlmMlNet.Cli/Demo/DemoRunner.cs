@@ -135,7 +135,7 @@ internal sealed class DemoRunner(DemoSettings settings, string outputDirectory, 
         MaxSteps = steps,
         Epochs = epochs,
         BatchSize = settings.BatchSize,
-        WarmupRatio = 0.06,
+        WarmupRatio = TaskModelOptions.Defaults.WarmupRatio,
         Seed = seed,
         Threads = threads,
     };

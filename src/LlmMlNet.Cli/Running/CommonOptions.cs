@@ -65,6 +65,14 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary>--family of a --preset model (bert, roberta, distilbert, gpt2); <paramref name="defaultNote"/> says what its absence means.</summary>
+    public static Option<string> Family(string defaultNote) =>
+        Choice("--family", $"Architecture of a --preset model: bert, roberta, distilbert or gpt2 ({defaultNote}).", false, "bert", "roberta", "distilbert", "gpt2");
+
+    /// <summary>The family a --family value names, or <paramref name="fallback"/> when none was given.</summary>
+    public static LlmMlNet.Transformers.Checkpoints.ModelFamily FamilyOf(string? name, LlmMlNet.Transformers.Checkpoints.ModelFamily fallback) =>
+        name is null ? fallback : LlmMlNet.Transformers.Checkpoints.ModelFamilies.FromModelType(name) ?? throw new UsageException($"Unknown --family '{name}'.");
+
     /// <summary>--seed (default 42, Hugging Face's).</summary>
     public static Option<int?> Seed() => Int("--seed", "Random seed (default 42); same seed and thread count give the same result.", minimum: 0);
 

@@ -4,7 +4,6 @@
 using System.Diagnostics;
 using LlmMlNet.Cli.Display;
 using LlmMlNet.Cli.Models;
-using LlmMlNet.Transformers.Adapters;
 using LlmMlNet.Transformers.Data;
 using LlmMlNet.Transformers.Evaluation;
 using LlmMlNet.Transformers.Tasks;
@@ -19,8 +18,8 @@ namespace LlmMlNet.Cli.Running;
 /// </remarks>
 internal sealed record FineTuneRequest(
     string Task, string Method, ModelInputs Model, string TrainPath, string? ValidPath, string? OutputDirectory,
-    int MaxLength, TrainerOptions Trainer, int LoraRank = 8, bool SkipBadRows = false, string Title = "finetune",
-    bool Checkpoints = false, bool Resume = false, int SaveEvery = 100);
+    int MaxLength, TrainerOptions Trainer, int? LoraRank = null, bool SkipBadRows = false, string Title = "finetune",
+    bool Checkpoints = false, bool Resume = false, int SaveEvery = 100, float? LoraAlpha = null);
 
 /// <summary>What a run produced.</summary>
 internal sealed record FineTuneOutcome(
@@ -56,14 +55,23 @@ internal static class FineTuning
             if (request.Resume && request.Method != "features")
                 resumeFrom = TrainerCheckpoint.FindLatest(folder) ?? throw new UsageException($"--resume: no checkpoint in {folder}.");
         }
-        var options = new TaskModelOptions
-        {
-            Method = MethodOf(request.Method),
-            MaxLength = request.MaxLength,
-            Lora = new LoraOptions { Rank = request.LoraRank, Alpha = request.LoraRank },
-            Trainer = trainer,
-        };
+        var options = TaskOptions(request) with { Trainer = trainer };
         return request.Task == "qa" ? RunQa(request, options, resumeFrom, token) : RunClassification(request, options, resumeFrom, token);
+    }
+
+    /// <summary>
+    /// The library's task options of <paramref name="request"/>: <see cref="TaskModelOptions.For"/> of its method with the
+    /// request's length, trainer and LoRA overrides (the defaults live in <see cref="TaskModelOptions.Defaults"/> only).
+    /// </summary>
+    public static TaskModelOptions TaskOptions(FineTuneRequest request)
+    {
+        var defaults = TaskModelOptions.For(MethodOf(request.Method));
+        return defaults with
+        {
+            MaxLength = request.MaxLength,
+            Lora = defaults.Lora with { Rank = request.LoraRank ?? defaults.Lora.Rank, Alpha = request.LoraAlpha ?? defaults.Lora.Alpha },
+            Trainer = request.Trainer,
+        };
     }
 
     private static FineTuneOutcome RunClassification(FineTuneRequest request, TaskModelOptions options, string? resumeFrom, CancellationToken token)
@@ -111,7 +119,7 @@ internal static class FineTuning
         var valid = request.ValidPath is null ? null : DataInputs.Squad(request.ValidPath, request.SkipBadRows);
         var clock = Stopwatch.StartNew();
         var qa = DataInputs.Guard(request.TrainPath, () => TrainingDisplay.Run(request.Title,
-            progress => QuestionAnswering.Train(request.Model.Source, request.Model.Tokenizer, train.Examples, options, request.MaxLength / 4, progress, token, resumeFrom)));
+            progress => QuestionAnswering.Train(request.Model.Source, request.Model.Tokenizer, train.Examples, options, TaskModelOptions.Defaults.QaStride(request.MaxLength), progress, token, resumeFrom)));
         clock.Stop();
         var metrics = new List<KeyValuePair<string, double>>();
         if (valid is not null)

@@ -11,9 +11,9 @@ namespace LlmMlNet.Cli.Running;
 /// <summary>The tokenizer and base model a fine-tuning run starts from.</summary>
 internal sealed record ModelInputs(Tokenizer Tokenizer, ModelSource Source, string Description)
 {
-    /// <summary>Resolves --model / --preset / --tokenizer (exactly one of --model and --preset is guaranteed by the parser).</summary>
+    /// <summary>Resolves --model / --preset / --family / --tokenizer (exactly one of --model and --preset is guaranteed by the parser).</summary>
     /// <exception cref="UsageException">A path does not exist.</exception>
-    public static ModelInputs Resolve(string? model, string? preset, string? tokenizer, ulong seed)
+    public static ModelInputs Resolve(string? model, string? preset, string? tokenizer, ulong seed, ModelFamily family = ModelFamily.Bert)
     {
         if (model is not null)
         {
@@ -24,8 +24,8 @@ internal sealed record ModelInputs(Tokenizer Tokenizer, ModelSource Source, stri
             return new ModelInputs(tok, source, model);
         }
         var fresh = LoadTokenizer(tokenizer ?? throw new UsageException("--preset needs --tokenizer PATH."));
-        var parameters = Pretraining.FromScratch(preset!, ModelFamily.Bert, fresh, seed);
-        return new ModelInputs(fresh, ModelSource.FromParameters(parameters, seed), $"fresh {preset} (from scratch)");
+        var parameters = Pretraining.FromScratch(preset!, family, fresh, seed);
+        return new ModelInputs(fresh, ModelSource.FromParameters(parameters, seed), $"fresh {ModelFamilies.ModelType(family)} {preset} (from scratch)");
     }
 
     /// <summary>Stops (exit 2) when the tokenizer's ids run past the model's embedding table: a tokenizer of another model.</summary>

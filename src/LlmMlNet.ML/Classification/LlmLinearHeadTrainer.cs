@@ -16,11 +16,11 @@ public sealed class LlmLinearHeadTrainer : IEstimator<LlmLinearHeadTransformer>
     /// <summary>Default values.</summary>
     public static class Defaults
     {
-        /// <summary>Full-batch AdamW steps: 300.</summary>
-        public const int Steps = 300;
+        /// <summary>Full-batch AdamW steps: <see cref="SoftmaxRegressionOptions.Defaults.Steps"/> (300).</summary>
+        public const int Steps = SoftmaxRegressionOptions.Defaults.Steps;
 
-        /// <summary>Constant learning rate: 0.05.</summary>
-        public const float LearningRate = 0.05f;
+        /// <summary>Constant learning rate: <see cref="SoftmaxRegressionOptions.Defaults.LearningRate"/> (0.05).</summary>
+        public const float LearningRate = SoftmaxRegressionOptions.Defaults.LearningRate;
     }
 
     private readonly string _label, _features, _score, _predicted;

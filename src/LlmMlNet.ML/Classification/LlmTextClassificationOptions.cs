@@ -26,29 +26,26 @@ public sealed class LlmTextClassificationOptions
         /// <summary>"PredictedLabel": Key&lt;UInt32, classes&gt; with the label's key values.</summary>
         public const string PredictedLabelColumnName = "PredictedLabel";
 
-        /// <summary>Examples per optimizer step and per inference pass: 32 (TorchSharp's).</summary>
-        public const int BatchSize = 32;
+        /// <summary>Examples per optimizer step and per inference pass: <see cref="TaskModelOptions.Defaults.BatchSize"/> (8).</summary>
+        public const int BatchSize = TaskModelOptions.Defaults.BatchSize;
 
-        /// <summary>Passes over the training data: 3 (Hugging Face's run_glue).</summary>
-        public const int MaxEpochs = 3;
+        /// <summary>Passes over the training data: <see cref="TaskModelOptions.Defaults.Epochs"/> (3).</summary>
+        public const int MaxEpochs = TaskModelOptions.Defaults.Epochs;
 
-        /// <summary>Peak AdamW learning rate: 5e-5 (Hugging Face's default; LoRA and adapters usually want 1e-4 to 1e-3).</summary>
-        public const float LearningRate = 5e-5f;
+        /// <summary>Tokens per input, special tokens included: <see cref="TaskModelOptions.Defaults.MaxLength"/> (128).</summary>
+        public const int MaxSequenceLength = TaskModelOptions.Defaults.MaxLength;
 
-        /// <summary>Tokens per input, special tokens included: 128.</summary>
-        public const int MaxSequenceLength = 128;
+        /// <summary>LoRA rank: <see cref="TaskModelOptions.Defaults.LoraRank"/> (8).</summary>
+        public const int LoraRank = TaskModelOptions.Defaults.LoraRank;
 
-        /// <summary>LoRA rank: 8 (PEFT's).</summary>
-        public const int LoraRank = 8;
+        /// <summary>LoRA alpha: <see cref="TaskModelOptions.Defaults.LoraAlpha"/> (8; scaling alpha/rank).</summary>
+        public const float LoraAlpha = TaskModelOptions.Defaults.LoraAlpha;
 
-        /// <summary>LoRA alpha: 8 (PEFT's; scaling alpha/rank).</summary>
-        public const float LoraAlpha = 8f;
+        /// <summary>Bottleneck adapter width: <see cref="TaskModelOptions.Defaults.AdapterSize"/> (64).</summary>
+        public const int AdapterSize = TaskModelOptions.Defaults.AdapterSize;
 
-        /// <summary>Bottleneck adapter width: 64.</summary>
-        public const int AdapterSize = 64;
-
-        /// <summary>Seed of head initialisation, dropout and shuffling: 42.</summary>
-        public const int Seed = 42;
+        /// <summary>Seed of head initialisation, dropout and shuffling: <see cref="TaskModelOptions.Defaults.Seed"/> (42).</summary>
+        public const int Seed = (int)TaskModelOptions.Defaults.Seed;
     }
 
     /// <summary>A local Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer files). Never downloaded.</summary>
@@ -93,7 +90,7 @@ public sealed class LlmTextClassificationOptions
     /// <summary>The predicted key column. Default "PredictedLabel".</summary>
     public string PredictedLabelColumnName = Defaults.PredictedLabelColumnName;
 
-    /// <summary>Examples per step and per inference pass. Default 32.</summary>
+    /// <summary>Examples per step and per inference pass. Default 8.</summary>
     public int BatchSize = Defaults.BatchSize;
 
     /// <summary>Passes over the training data. Default 3.</summary>
@@ -102,8 +99,11 @@ public sealed class LlmTextClassificationOptions
     /// <summary>Stop after this many optimizer steps; null (default) runs every epoch.</summary>
     public int? MaxSteps;
 
-    /// <summary>Peak learning rate (linear warm-up over 6% of steps, linear decay). Default 5e-5.</summary>
-    public float LearningRate = Defaults.LearningRate;
+    /// <summary>
+    /// Peak learning rate (linear warm-up over <see cref="TaskModelOptions.Defaults.WarmupRatio"/> of the steps, linear decay). Default null:
+    /// the method's rate, <see cref="TaskModelOptions.Defaults.LearningRate"/> (5e-5 full, 5e-4 LoRA and adapters), as the CLI uses.
+    /// </summary>
+    public float? LearningRate;
 
     /// <summary>Tokens per input, special tokens included; longer inputs are truncated. Default 128.</summary>
     public int MaxSequenceLength = Defaults.MaxSequenceLength;

@@ -4,7 +4,6 @@
 using LlmMlNet.ML.Embeddings;
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Persistence;
-using LlmMlNet.Transformers.Adapters;
 using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Data;
 using LlmMlNet.Transformers.Tasks;
@@ -39,7 +38,7 @@ public sealed class LlmTextClassificationTrainer : IEstimator<LlmTextClassificat
         if (options.EvaluateEverySteps is < 1) throw new ArgumentOutOfRangeException(nameof(options.EvaluateEverySteps), options.EvaluateEverySteps, "EvaluateEverySteps must be at least 1.");
         if (options.EarlyStoppingPatience is < 1) throw new ArgumentOutOfRangeException(nameof(options.EarlyStoppingPatience), options.EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1.");
         if (options.MaxSequenceLength < 4) throw new ArgumentOutOfRangeException(nameof(options.MaxSequenceLength), options.MaxSequenceLength, "MaxSequenceLength must be at least 4.");
-        if (!(options.LearningRate > 0) || !float.IsFinite(options.LearningRate))
+        if (options.LearningRate is { } rate && (!(rate > 0) || !float.IsFinite(rate)))
             throw new ArgumentOutOfRangeException(nameof(options.LearningRate), options.LearningRate, "LearningRate must be positive.");
         if (options.ModelPath != null) LocalModelPaths.RequireCheckpointFolder(options.ModelPath, nameof(options.ModelPath));
         else if (options.Preset == null || options.TokenizerPath == null)
@@ -49,6 +48,11 @@ public sealed class LlmTextClassificationTrainer : IEstimator<LlmTextClassificat
             throw new ArgumentException($"{nameof(options.Preset)} '{options.Preset}' is not one of {string.Join(", ", SizePresets.Names)}.", nameof(options));
         LocalModelPaths.LoadTokenizer(options.TokenizerPath ?? options.ModelPath, nameof(options.TokenizerPath));
     }
+
+    /// <summary>The library options these trainer options stand for (<see cref="TaskModelOptions.For"/> with this trainer's settings).</summary>
+    internal TaskModelOptions TaskOptions(int trainCount, bool hasValidation) => FineTuningRecipe.Build(_options.Method, _options.LearningRate,
+        _options.BatchSize, _options.MaxEpochs, _options.MaxSteps, _options.MaxSequenceLength, _options.LoraRank, _options.LoraAlpha, _options.AdapterSize,
+        _options.Seed, trainCount, hasValidation, _options.EvaluateEverySteps, _options.EarlyStoppingPatience);
 
     private static readonly ColumnExpectation Text = ColumnExpectation.Scalar(TextDataViewType.Instance);
 
@@ -99,21 +103,7 @@ public sealed class LlmTextClassificationTrainer : IEstimator<LlmTextClassificat
         var source = _options.ModelPath != null
             ? ModelSource.FromCheckpoint(_options.ModelPath, seed)
             : ModelSource.FromScratch(Pretraining.FromScratch(_options.Preset!, _options.Family, tokenizer, seed).Config, seed);
-        var taskOptions = new TaskModelOptions
-        {
-            Method = _options.Method,
-            Lora = new LoraOptions { Rank = _options.LoraRank, Alpha = _options.LoraAlpha, Seed = seed },
-            Bottleneck = new BottleneckOptions { BottleneckSize = _options.AdapterSize, Seed = seed },
-            MaxLength = _options.MaxSequenceLength,
-            Pooling = _options.FeatureExtractionPooling.ToMode(),
-            Trainer = new TrainerOptions
-            {
-                LearningRate = _options.LearningRate, WarmupRatio = 0.06, BatchSize = _options.BatchSize, Epochs = _options.MaxEpochs,
-                MaxSteps = _options.MaxSteps, Seed = seed,
-                EvaluateEverySteps = validation == null ? null : _options.EvaluateEverySteps ?? Math.Max(1, (train.Count + _options.BatchSize - 1) / _options.BatchSize),
-                EarlyStoppingPatience = validation == null ? null : _options.EarlyStoppingPatience, LoadBestAtEnd = validation != null,
-            },
-        };
+        var taskOptions = TaskOptions(train.Count, validation != null) with { Pooling = _options.FeatureExtractionPooling.ToMode() };
         var classifier = TextClassifier.Train(source, tokenizer, train, taskOptions, new LabelMap(classes), validation);
         return LlmTextClassificationTransformer.FromTrained(classifier, tokenizer, _options, keyValues);
     }

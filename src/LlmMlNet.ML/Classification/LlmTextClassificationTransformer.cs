@@ -79,9 +79,9 @@ public sealed class LlmTextClassificationTransformer : ILlmPersistableTransforme
         }
         else
         {
-            // The classifier pushes the trainer's head/adapter values into its parameters at each forward: one forward syncs them,
-            // then LoRA folds into the base weights so the plain engine (and a saved folder) computes the adapted model.
-            classifier.PredictProbabilities([("", null)]);
+            // The trained head/adapter values into the parameters, then LoRA folds into the base weights so the plain engine
+            // (and a saved folder) computes the adapted model.
+            classifier.SyncTrainableState();
             classifier.Lora?.Merge(classifier.Parameters.Set);
         }
         var settings = new Settings(options.Sentence1ColumnName, options.Sentence2ColumnName, options.ScoreColumnName, options.PredictedLabelColumnName,

@@ -28,20 +28,20 @@ public sealed class LanguageModelPretrainingEstimator : IEstimator<LanguageModel
         /// <summary>The perplexity column: "Perplexity".</summary>
         public const string OutputColumnName = "Perplexity";
 
-        /// <summary>Tokens per packed training block and per scored row: 128.</summary>
-        public const int BlockSize = 128;
+        /// <summary>Tokens per packed training block and per scored row: <see cref="PretrainingOptions.Defaults.BlockSize"/> (128).</summary>
+        public const int BlockSize = PretrainingOptions.Defaults.BlockSize;
 
-        /// <summary>Blocks per optimizer step (and rows per scoring pass): 8.</summary>
-        public const int BatchSize = 8;
+        /// <summary>Blocks per optimizer step (and rows per scoring pass): <see cref="PretrainingOptions.Defaults.BatchSize"/> (8).</summary>
+        public const int BatchSize = PretrainingOptions.Defaults.BatchSize;
 
-        /// <summary>Passes over the data: 1.</summary>
-        public const int MaxEpochs = 1;
+        /// <summary>Passes over the data: <see cref="PretrainingOptions.Defaults.Epochs"/> (3).</summary>
+        public const int MaxEpochs = PretrainingOptions.Defaults.Epochs;
 
-        /// <summary>Peak AdamW learning rate: 1e-4.</summary>
-        public const float LearningRate = 1e-4f;
+        /// <summary>Peak AdamW learning rate: <see cref="PretrainingOptions.Defaults.LearningRate"/> (1e-4).</summary>
+        public const float LearningRate = PretrainingOptions.Defaults.LearningRate;
 
         /// <summary>Seed of initialisation, masking and shuffling: 42.</summary>
-        public const int Seed = 42;
+        public const int Seed = (int)TrainerOptions.Defaults.Seed;
     }
 
     /// <summary>Options of pre-training.</summary>
@@ -74,13 +74,13 @@ public sealed class LanguageModelPretrainingEstimator : IEstimator<LanguageModel
         /// <summary>Blocks per step. Default 8.</summary>
         public int BatchSize = Defaults.BatchSize;
 
-        /// <summary>Passes over the data. Default 1.</summary>
+        /// <summary>Passes over the data. Default 3.</summary>
         public int MaxEpochs = Defaults.MaxEpochs;
 
         /// <summary>Stop after this many optimizer steps; null (default) runs every epoch.</summary>
         public int? MaxSteps;
 
-        /// <summary>Peak learning rate (linear warm-up over 6% of steps, then linear decay). Default 1e-4.</summary>
+        /// <summary>Peak learning rate (linear warm-up over <see cref="PretrainingOptions.Defaults.WarmupRatio"/> of the steps, then linear decay). Default 1e-4.</summary>
         public float LearningRate = Defaults.LearningRate;
 
         /// <summary>Seed. Default 42.</summary>
@@ -153,10 +153,9 @@ public sealed class LanguageModelPretrainingEstimator : IEstimator<LanguageModel
         {
             BlockSize = blockSize,
             Objective = objective,
-            Trainer = new TrainerOptions
+            Trainer = PretrainingOptions.Defaults.Trainer() with
             {
-                LearningRate = _options.LearningRate, WarmupRatio = 0.06, BatchSize = _options.BatchSize, Epochs = _options.MaxEpochs,
-                MaxSteps = _options.MaxSteps, Seed = seed,
+                LearningRate = _options.LearningRate, BatchSize = _options.BatchSize, Epochs = _options.MaxEpochs, MaxSteps = _options.MaxSteps, Seed = seed,
             },
         };
         var result = Pretraining.Train(parameters, tokenizer, texts.Select((t, i) => new CorpusLine(t, i, true, 0, i + 1, default)), options);

@@ -32,20 +32,23 @@ public sealed class LlmQuestionAnsweringOptions
         /// <summary>Answers per row: 3.</summary>
         public const int TopK = 3;
 
-        /// <summary>Windows per step and per inference pass: 4 (TorchSharp's catalog default).</summary>
-        public const int BatchSize = 4;
+        /// <summary>Windows per step and per inference pass: <see cref="TaskModelOptions.Defaults.BatchSize"/> (8).</summary>
+        public const int BatchSize = TaskModelOptions.Defaults.BatchSize;
 
-        /// <summary>Passes over the data: 2 (Hugging Face's run_qa).</summary>
-        public const int MaxEpochs = 2;
+        /// <summary>Passes over the data: <see cref="TaskModelOptions.Defaults.Epochs"/> (3).</summary>
+        public const int MaxEpochs = TaskModelOptions.Defaults.Epochs;
 
-        /// <summary>Peak learning rate: 3e-5 (run_qa).</summary>
-        public const float LearningRate = 3e-5f;
+        /// <summary>Tokens per window: <see cref="TaskModelOptions.Defaults.MaxLength"/> (128).</summary>
+        public const int MaxSequenceLength = TaskModelOptions.Defaults.MaxLength;
 
-        /// <summary>Tokens per window: 384 (run_qa).</summary>
-        public const int MaxSequenceLength = 384;
+        /// <summary>LoRA rank: <see cref="TaskModelOptions.Defaults.LoraRank"/> (8).</summary>
+        public const int LoraRank = TaskModelOptions.Defaults.LoraRank;
 
-        /// <summary>Context tokens shared by consecutive windows: 128 (run_qa's doc_stride).</summary>
-        public const int Stride = 128;
+        /// <summary>LoRA alpha: <see cref="TaskModelOptions.Defaults.LoraAlpha"/> (8).</summary>
+        public const float LoraAlpha = TaskModelOptions.Defaults.LoraAlpha;
+
+        /// <summary>Seed: <see cref="TaskModelOptions.Defaults.Seed"/> (42).</summary>
+        public const int Seed = (int)TaskModelOptions.Defaults.Seed;
     }
 
     /// <summary>A local Hugging Face checkpoint folder with its tokenizer files (required; never downloaded).</summary>
@@ -64,10 +67,10 @@ public sealed class LlmQuestionAnsweringOptions
     public FineTuningMethod Method = FineTuningMethod.Full;
 
     /// <summary>LoRA rank. Default 8.</summary>
-    public int LoraRank = 8;
+    public int LoraRank = Defaults.LoraRank;
 
     /// <summary>LoRA alpha. Default 8.</summary>
-    public float LoraAlpha = 8f;
+    public float LoraAlpha = Defaults.LoraAlpha;
 
     /// <summary>The context column. Default "Context".</summary>
     public string ContextColumnName = Defaults.ContextColumnName;
@@ -90,26 +93,29 @@ public sealed class LlmQuestionAnsweringOptions
     /// <summary>Answers per row. Default 3.</summary>
     public int TopK = Defaults.TopK;
 
-    /// <summary>Windows per step. Default 4.</summary>
+    /// <summary>Windows per step and per inference pass. Default 8.</summary>
     public int BatchSize = Defaults.BatchSize;
 
-    /// <summary>Passes over the data. Default 2.</summary>
+    /// <summary>Passes over the data. Default 3.</summary>
     public int MaxEpochs = Defaults.MaxEpochs;
 
     /// <summary>Stop after this many steps; null (default) runs every epoch.</summary>
     public int? MaxSteps;
 
-    /// <summary>Peak learning rate. Default 3e-5.</summary>
-    public float LearningRate = Defaults.LearningRate;
+    /// <summary>
+    /// Peak learning rate (linear warm-up over <see cref="TaskModelOptions.Defaults.WarmupRatio"/> of the steps, linear decay). Default null:
+    /// the method's rate, <see cref="TaskModelOptions.Defaults.LearningRate"/>, as the CLI uses.
+    /// </summary>
+    public float? LearningRate;
 
-    /// <summary>Tokens per window (question + context + special tokens). Default 384.</summary>
+    /// <summary>Tokens per window (question + context + special tokens). Default 128.</summary>
     public int MaxSequenceLength = Defaults.MaxSequenceLength;
 
-    /// <summary>Context tokens shared by consecutive windows. Default 128 (capped at half a window).</summary>
-    public int Stride = Defaults.Stride;
+    /// <summary>Context tokens shared by consecutive windows (capped at half a window). Default null: <see cref="TaskModelOptions.Defaults.QaStride"/>, a quarter window.</summary>
+    public int? Stride;
 
     /// <summary>Seed. Default 42.</summary>
-    public int Seed = 42;
+    public int Seed = Defaults.Seed;
 
     /// <summary>
     /// Rows with the training columns whose mean span loss (eval_loss) is evaluated during training, in

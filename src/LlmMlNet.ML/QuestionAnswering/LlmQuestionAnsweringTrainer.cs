@@ -4,7 +4,6 @@
 // QaAnswerEngine.
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Persistence;
-using LlmMlNet.Transformers.Adapters;
 using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Data;
 using LlmMlNet.Transformers.Tasks;
@@ -45,6 +44,11 @@ public sealed class LlmQuestionAnsweringTrainer : IEstimator<LlmQuestionAnswerin
         LocalModelPaths.LoadTokenizer(options.TokenizerPath ?? options.ModelPath, nameof(options.TokenizerPath));
     }
 
+    /// <summary>The library options these trainer options stand for (<see cref="TaskModelOptions.For"/> with this trainer's settings).</summary>
+    internal TaskModelOptions TaskOptions(int trainCount, bool hasValidation) => FineTuningRecipe.Build(_options.Method, _options.LearningRate,
+        _options.BatchSize, _options.MaxEpochs, _options.MaxSteps, _options.MaxSequenceLength, _options.LoraRank, _options.LoraAlpha, null,
+        _options.Seed, trainCount, hasValidation, _options.EvaluateEverySteps, _options.EarlyStoppingPatience);
+
     /// <summary>The input shape plus Answer (Vector&lt;String&gt;) and Score (Vector&lt;Single&gt;).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type.</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
@@ -72,21 +76,9 @@ public sealed class LlmQuestionAnsweringTrainer : IEstimator<LlmQuestionAnswerin
         var source = _options.ModelPath != null
             ? ModelSource.FromCheckpoint(_options.ModelPath, seed)
             : ModelSource.FromScratch(Pretraining.FromScratch(_options.Preset!, _options.Family, tokenizer, seed).Config, seed);
-        var taskOptions = new TaskModelOptions
-        {
-            Method = _options.Method,
-            Lora = new LoraOptions { Rank = _options.LoraRank, Alpha = _options.LoraAlpha, Seed = seed },
-            Bottleneck = new BottleneckOptions { Seed = seed },
-            MaxLength = _options.MaxSequenceLength,
-            Trainer = new TrainerOptions
-            {
-                LearningRate = _options.LearningRate, WarmupRatio = 0.06, BatchSize = _options.BatchSize, Epochs = _options.MaxEpochs,
-                MaxSteps = _options.MaxSteps, Seed = seed,
-                EvaluateEverySteps = validation == null ? null : _options.EvaluateEverySteps ?? Math.Max(1, (examples.Count + _options.BatchSize - 1) / _options.BatchSize),
-                EarlyStoppingPatience = validation == null ? null : _options.EarlyStoppingPatience, LoadBestAtEnd = validation != null,
-            },
-        };
-        var qa = Transformers.Tasks.QuestionAnswering.Train(source, tokenizer, examples, taskOptions, _options.Stride, validation: validation);
+        var taskOptions = TaskOptions(examples.Count, validation != null);
+        var qa = Transformers.Tasks.QuestionAnswering.Train(source, tokenizer, examples, taskOptions, _options.Stride ?? TaskModelOptions.Defaults.QaStride(taskOptions.MaxLength),
+            validation: validation);
         return LlmQuestionAnsweringTransformer.FromTrained(qa, tokenizer, _options, examples[0]);
     }
 

@@ -53,11 +53,11 @@ public sealed class LlmQuestionAnsweringTransformer : ILlmPersistableTransformer
 
     internal static LlmQuestionAnsweringTransformer FromTrained(Transformers.Tasks.QuestionAnswering qa, Tokenizer tokenizer, LlmQuestionAnsweringOptions o, QaExample any)
     {
-        // One prediction pushes the trainer's head/adapter values into the parameters; LoRA then folds into the base weights.
-        qa.Predict([any]);
+        // The trained head/adapter values into the parameters; LoRA then folds into the base weights.
+        qa.SyncTrainableState();
         qa.Lora?.Merge(qa.Parameters.Set);
         var settings = new Settings(o.ContextColumnName, o.QuestionColumnName, o.PredictedAnswerColumnName, o.ScoreColumnName, o.TopK, o.BatchSize,
-            o.MaxSequenceLength, o.Stride);
+            o.MaxSequenceLength, o.Stride ?? Transformers.Tasks.TaskModelOptions.Defaults.QaStride(o.MaxSequenceLength));
         return new LlmQuestionAnsweringTransformer(settings, Engine(qa.Parameters, qa.Adapter, tokenizer, settings), qa.TrainingResult);
     }
 

@@ -1,6 +1,8 @@
 // Public SGEMM entry points. Row-major, BLAS semantics. This file validates arguments, pins the spans
 // and picks the micro-kernel family and thread count; the blocked driver and kernels live beside it.
 // Deliberately no heuristics here beyond batch-versus-matrix parallelism: blocking is the driver's job.
+using LlmMlNet.Tensors.Diagnostics;
+
 namespace LlmMlNet.Tensors;
 
 /// <summary>Single-precision matrix multiply, row-major: C = alpha * op(A) * op(B) + beta * C.</summary>
@@ -18,6 +20,12 @@ namespace LlmMlNet.Tensors;
 /// </remarks>
 public static unsafe class Gemm
 {
+    /// <summary>
+    /// The micro-kernel every product on this machine runs, e.g. "AVX2/FMA 6x16" or "AVX-512 12x32": the best
+    /// the CPU and the runtime allow (DOTNET_EnableAVX512=0 restricts .NET 10 to AVX2), fixed at start-up.
+    /// </summary>
+    public static string KernelName => GemmKernels.Describe(GemmKernels.Best);
+
     /// <summary>C[m,n] = alpha * op(A)[m,k] * op(B)[k,n] + beta * C[m,n].</summary>
     /// <param name="transposeA">When true A is stored as [k, m] (op(A) = Aᵀ).</param>
     /// <param name="transposeB">When true B is stored as [n, k] (op(B) = Bᵀ).</param>
@@ -41,6 +49,7 @@ public static unsafe class Gemm
     internal static void Sgemm(GemmKernelKind kernel, int threads, bool transposeA, bool transposeB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Gemm);
         GemmArguments.Validate(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         fixed (float* pa = a, pb = b, pc = c)
             Multiply(kernel, transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, threads);
@@ -97,6 +106,7 @@ public static unsafe class Gemm
         int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda, long strideA, ReadOnlySpan<float> b, int ldb,
         long strideB, float beta, Span<float> c, int ldc, long strideC, int batchCount)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Gemm);
         ArgumentOutOfRangeException.ThrowIfNegative(batchCount);
         ArgumentOutOfRangeException.ThrowIfNegative(strideA);
         ArgumentOutOfRangeException.ThrowIfNegative(strideB);

@@ -27,6 +27,14 @@ internal static class GemmKernels
         : GemmKernelAvx2.IsSupported ? GemmKernelKind.Avx2
         : GemmKernelKind.Portable;
 
+    /// <summary>A short name of the family's micro-kernel, e.g. "AVX2/FMA 6x16".</summary>
+    public static string Describe(GemmKernelKind kind) => kind switch
+    {
+        GemmKernelKind.Avx512 => $"AVX-512 {GemmKernelAvx512.MR}x{GemmKernelAvx512.NR}",
+        GemmKernelKind.Avx2 => $"AVX2/FMA {GemmKernelAvx2.MR}x{GemmKernelAvx2.NR}",
+        _ => $"portable Vector<float> {GemmKernelPortable.MR}x{GemmKernelPortable.NR}",
+    };
+
     /// <summary>Whether <paramref name="kind"/> can run here.</summary>
     public static bool IsSupported(GemmKernelKind kind) => kind switch
     {

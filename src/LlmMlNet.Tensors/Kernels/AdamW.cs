@@ -3,6 +3,7 @@
 // Not a schedule and not the parameter walk: ParameterSet calls it over its flat ranges.
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using LlmMlNet.Tensors.Diagnostics;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -27,6 +28,7 @@ public static class AdamW
     public static void Step(Span<float> values, ReadOnlySpan<float> gradients, Span<float> firstMoments, Span<float> secondMoments,
         float learningRate, float beta1, float beta2, float epsilon, float weightDecay, int step)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Optimizer);
         Check(values.Length, gradients.Length, firstMoments.Length, secondMoments.Length, learningRate, beta1, beta2, epsilon, weightDecay, step);
         ComputePool.For(KernelParallel.Chunks(values.Length, KernelParallel.Elements), new StepBody
         {

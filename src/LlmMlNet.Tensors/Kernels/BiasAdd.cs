@@ -2,6 +2,7 @@
 // Linear applies it after its GEMM; this is not the GEMM epilogue itself.
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using LlmMlNet.Tensors.Diagnostics;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -12,6 +13,7 @@ public static class BiasAdd
     /// <exception cref="ArgumentException">A buffer is shorter than its shape; thrown before any work.</exception>
     public static void Forward(Span<float> output, ReadOnlySpan<float> bias, int rows, int channels)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Bias);
         int n = KernelArguments.Product(rows, channels, nameof(rows), nameof(channels));
         KernelArguments.AtLeast(output.Length, n, nameof(output));
         KernelArguments.AtLeast(bias.Length, channels, nameof(bias));
@@ -63,6 +65,7 @@ public static class BiasAdd
     /// <exception cref="ArgumentException">A buffer is shorter than its shape; thrown before any work.</exception>
     public static void Backward(Span<float> biasGradient, ReadOnlySpan<float> outputGradient, int rows, int channels)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Bias);
         int n = KernelArguments.Product(rows, channels, nameof(rows), nameof(channels));
         KernelArguments.AtLeast(outputGradient.Length, n, nameof(outputGradient));
         KernelArguments.AtLeast(biasGradient.Length, channels, nameof(biasGradient));

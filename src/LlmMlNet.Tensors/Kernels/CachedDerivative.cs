@@ -2,6 +2,7 @@
 // one multiply per element instead of re-evaluating f' (GELU's erf). Split over ComputePool in fixed chunks,
 // so the result does not depend on the thread count. Not the forward: the activation kernels store f'.
 using System.Numerics.Tensors;
+using LlmMlNet.Tensors.Diagnostics;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -12,6 +13,7 @@ public static class CachedDerivative
     /// <exception cref="ArgumentException">Lengths differ; thrown before any work.</exception>
     public static void Backward(Span<float> inputGradient, ReadOnlySpan<float> derivative, ReadOnlySpan<float> outputGradient)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Activation);
         KernelArguments.SameLength(derivative.Length, inputGradient.Length, nameof(derivative), nameof(inputGradient));
         KernelArguments.SameLength(outputGradient.Length, inputGradient.Length, nameof(outputGradient), nameof(inputGradient));
         ComputePool.For(KernelParallel.Chunks(inputGradient.Length, KernelParallel.Elements),

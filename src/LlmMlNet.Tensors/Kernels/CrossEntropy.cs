@@ -5,6 +5,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using LlmMlNet.Tensors.Diagnostics;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -22,6 +23,7 @@ public static class CrossEntropy
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Forward(Span<float> logSumExp, ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, int rows, int vocab, int ignoreIndex = DefaultIgnoreIndex)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Loss);
         Check(logSumExp.Length, nameof(logSumExp), logits.Length, targets, rows, vocab, ignoreIndex);
         double total = 0;
         int count = 0;
@@ -54,6 +56,7 @@ public static class CrossEntropy
     public static void Backward(Span<float> logitsGradient, ReadOnlySpan<float> logits, ReadOnlySpan<float> logSumExp, ReadOnlySpan<int> targets,
         int rows, int vocab, float lossGradient = 1f, int ignoreIndex = DefaultIgnoreIndex)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Loss);
         int count = Check(logSumExp.Length, nameof(logSumExp), logits.Length, targets, rows, vocab, ignoreIndex);
         KernelArguments.AtLeast(logitsGradient.Length, rows * vocab, nameof(logitsGradient));
         if (count == 0) return;

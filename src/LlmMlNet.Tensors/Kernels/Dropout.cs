@@ -3,6 +3,7 @@
 // storing it. Kept values are scaled by 1/(1-p). Not a mode switch: callers skip it in eval.
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using LlmMlNet.Tensors.Diagnostics;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -19,6 +20,7 @@ public static class Dropout
     /// <exception cref="ArgumentException">Lengths differ, p is outside [0, 1), or firstIndex is negative.</exception>
     public static void Forward(Span<float> output, ReadOnlySpan<float> input, float probability, ulong seed, long step, int firstIndex = 0)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Elementwise);
         KernelArguments.SameLength(output.Length, input.Length, nameof(output), nameof(input));
         ApplyParallel(output, input, probability, seed, step, firstIndex, accumulate: false);
     }
@@ -27,6 +29,7 @@ public static class Dropout
     /// <exception cref="ArgumentException">Lengths differ, p is outside [0, 1), or firstIndex is negative.</exception>
     public static void Backward(Span<float> inputGradient, ReadOnlySpan<float> outputGradient, float probability, ulong seed, long step, int firstIndex = 0)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Elementwise);
         KernelArguments.SameLength(inputGradient.Length, outputGradient.Length, nameof(inputGradient), nameof(outputGradient));
         ApplyParallel(inputGradient, outputGradient, probability, seed, step, firstIndex, accumulate: true);
     }

@@ -1,6 +1,7 @@
 // Embedding lookup (rows of a [vocab, channels] table by id) and its scatter-add backward.
 // Every id is checked before any row is written. Not position logic: callers pass position ids.
 using System.Runtime.CompilerServices;
+using LlmMlNet.Tensors.Diagnostics;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -15,6 +16,7 @@ public static class EmbeddingKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(Span<float> output, ReadOnlySpan<int> ids, ReadOnlySpan<float> table, int vocab, int channels, bool accumulate = false)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Embedding);
         Check(output.Length, ids, table.Length, vocab, channels, nameof(output), nameof(table));
         for (int n = 0; n < ids.Length; n++)
         {
@@ -30,6 +32,7 @@ public static class EmbeddingKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Span<float> tableGradient, ReadOnlySpan<float> outputGradient, ReadOnlySpan<int> ids, int vocab, int channels)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Embedding);
         Check(outputGradient.Length, ids, tableGradient.Length, vocab, channels, nameof(outputGradient), nameof(tableGradient));
         for (int n = 0; n < ids.Length; n++)
         {

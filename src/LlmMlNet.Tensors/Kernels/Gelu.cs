@@ -4,6 +4,7 @@
 // is one multiply instead of a second erf. The naive twins evaluate the same formulas in double.
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using LlmMlNet.Tensors.Diagnostics;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -32,6 +33,7 @@ public static class Gelu
     /// <exception cref="ArgumentException">Lengths differ.</exception>
     public static void Forward(Span<float> output, ReadOnlySpan<float> input, GeluApproximation form)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Activation);
         KernelArguments.SameLength(output.Length, input.Length, nameof(output), nameof(input));
         ComputePool.For(KernelParallel.Chunks(input.Length, KernelParallel.Elements), new ForwardBody { Output = output, Input = input, Form = form });
     }
@@ -69,6 +71,7 @@ public static class Gelu
     /// <exception cref="ArgumentException">Lengths differ.</exception>
     public static void ForwardWithDerivative(Span<float> output, Span<float> derivative, ReadOnlySpan<float> input, GeluApproximation form)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Activation);
         KernelArguments.SameLength(output.Length, input.Length, nameof(output), nameof(input));
         KernelArguments.SameLength(derivative.Length, input.Length, nameof(derivative), nameof(input));
         ComputePool.For(KernelParallel.Chunks(input.Length, KernelParallel.Elements),
@@ -130,6 +133,7 @@ public static class Gelu
     /// <exception cref="ArgumentException">Lengths differ.</exception>
     public static void Backward(Span<float> inputGradient, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, GeluApproximation form)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Activation);
         KernelArguments.SameLength(input.Length, inputGradient.Length, nameof(input), nameof(inputGradient));
         KernelArguments.SameLength(outputGradient.Length, inputGradient.Length, nameof(outputGradient), nameof(inputGradient));
         ComputePool.For(KernelParallel.Chunks(input.Length, KernelParallel.Elements),

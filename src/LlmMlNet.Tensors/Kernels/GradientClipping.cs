@@ -2,6 +2,7 @@
 // scale by maxNorm / (norm + 1e-6) when that is below 1, return the pre-clip norm. The norm is
 // summed in double over float chunks. Not per-tensor or value clipping.
 using System.Numerics.Tensors;
+using LlmMlNet.Tensors.Diagnostics;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -13,6 +14,7 @@ public static class GradientClipping
     /// <summary>√(Σ g²), accumulated in double across chunks of float partial sums.</summary>
     public static double GlobalNorm(ReadOnlySpan<float> gradients)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Optimizer);
         double sum = 0;
         for (int i = 0; i < gradients.Length; i += Chunk)
             sum += TensorPrimitives.SumOfSquares(gradients.Slice(i, Math.Min(Chunk, gradients.Length - i)));
@@ -27,6 +29,7 @@ public static class GradientClipping
     /// <exception cref="ArgumentException"><paramref name="maxNorm"/> is negative or NaN.</exception>
     public static double ClipByGlobalNorm(Span<float> gradients, double maxNorm)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Optimizer);
         if (!(maxNorm >= 0)) throw new ArgumentException($"maxNorm must be >= 0, got {maxNorm}.", nameof(maxNorm));
         double norm = GlobalNorm(gradients);
         double coefficient = maxNorm / (norm + 1e-6);

@@ -2,6 +2,7 @@
 // so each (batch, head) pair is one contiguous matrix for the strided-batched GEMMs.
 // Pure copies (their backward is the other direction); not the projections themselves.
 using System.Runtime.CompilerServices;
+using LlmMlNet.Tensors.Diagnostics;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -12,6 +13,7 @@ public static class HeadLayout
     /// <exception cref="ArgumentException">A buffer is shorter than batch·seq·heads·headSize; thrown before any work.</exception>
     public static void Split(Span<float> output, ReadOnlySpan<float> input, int batch, int seq, int heads, int headSize)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Layout);
         int n = Check(output.Length, input.Length, batch, seq, heads, headSize, nameof(output), nameof(input));
         if (n == 0) return;
         ComputePool.For(batch, new Body { Output = output, Input = input, Seq = seq, Heads = heads, HeadSize = headSize, Merge = false });
@@ -43,6 +45,7 @@ public static class HeadLayout
     /// <exception cref="ArgumentException">A buffer is too short; thrown before any work.</exception>
     public static void Merge(Span<float> output, ReadOnlySpan<float> input, int batch, int seq, int heads, int headSize)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Layout);
         int n = Check(output.Length, input.Length, batch, seq, heads, headSize, nameof(output), nameof(input));
         if (n == 0) return;
         ComputePool.For(batch, new Body { Output = output, Input = input, Seq = seq, Heads = heads, HeadSize = headSize, Merge = true });

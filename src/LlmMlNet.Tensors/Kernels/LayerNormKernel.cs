@@ -3,6 +3,7 @@
 // Vector<float>; the naive twins use double. Not RMSNorm, not a layer with parameters of its own.
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using LlmMlNet.Tensors.Diagnostics;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -17,6 +18,7 @@ public static class LayerNormKernel
     public static void Forward(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input,
         ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows, int channels, float eps)
     {
+        using var profile = KernelProfile.Time(KernelCategory.LayerNorm);
         Check(output.Length, mean.Length, rstd.Length, input.Length, weight.Length, bias.Length, rows, channels);
         if (!(eps >= 0f)) throw new ArgumentException($"eps must be >= 0, got {eps}.", nameof(eps));
         int rowsPerItem = Math.Max(1, KernelParallel.Elements / 4 / Math.Max(channels, 1));
@@ -87,6 +89,7 @@ public static class LayerNormKernel
         ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows, int channels)
     {
+        using var profile = KernelProfile.Time(KernelCategory.LayerNorm);
         int n = KernelArguments.Product(rows, channels, nameof(rows), nameof(channels));
         KernelArguments.AtLeast(inputGradient.Length, n, nameof(inputGradient));
         KernelArguments.AtLeast(outputGradient.Length, n, nameof(outputGradient));

@@ -5,6 +5,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using LlmMlNet.Tensors.Diagnostics;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -20,6 +21,7 @@ public static class MaskedSoftmax
     public static void Forward(Span<float> probs, ReadOnlySpan<float> scores, ReadOnlySpan<int> keyMask,
         bool causal, int batch, int heads, int seq)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Softmax);
         int rows = Check(probs.Length, scores.Length, keyMask.Length, batch, heads, seq, nameof(probs), nameof(scores));
         int rowsPerItem = RowsPerItem(seq);
         ComputePool.For(KernelParallel.Chunks(rows, rowsPerItem), new ForwardBody
@@ -124,6 +126,7 @@ public static class MaskedSoftmax
     public static void Backward(Span<float> scoresGradient, ReadOnlySpan<float> probs, ReadOnlySpan<float> probsGradient,
         bool causal, int batch, int heads, int seq)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Softmax);
         int rows = Check(scoresGradient.Length, probs.Length, 0, batch, heads, seq, nameof(scoresGradient), nameof(probs));
         KernelArguments.AtLeast(probsGradient.Length, rows * seq, nameof(probsGradient));
         int rowsPerItem = RowsPerItem(seq);

@@ -1,6 +1,7 @@
 // ReLU, out = max(x, 0), and its backward (gradient passes where x > 0). Not leaky or clipped.
 using System.Numerics;
 using System.Numerics.Tensors;
+using LlmMlNet.Tensors.Diagnostics;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -11,6 +12,7 @@ public static class Relu
     /// <exception cref="ArgumentException">Lengths differ.</exception>
     public static void Forward(Span<float> output, ReadOnlySpan<float> input)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Activation);
         KernelArguments.SameLength(output.Length, input.Length, nameof(output), nameof(input));
         TensorPrimitives.Max(input, 0f, output);
     }
@@ -19,6 +21,7 @@ public static class Relu
     /// <exception cref="ArgumentException">Lengths differ.</exception>
     public static void Backward(Span<float> inputGradient, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Activation);
         KernelArguments.SameLength(input.Length, inputGradient.Length, nameof(input), nameof(inputGradient));
         KernelArguments.SameLength(outputGradient.Length, inputGradient.Length, nameof(outputGradient), nameof(inputGradient));
         int i = 0;

@@ -1,6 +1,7 @@
 // Residual add, out = a + b, and its backward (the gradient flows unchanged to both inputs).
 // Deliberately tiny: models use it around attention and feed-forward blocks.
 using System.Numerics.Tensors;
+using LlmMlNet.Tensors.Diagnostics;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -11,6 +12,7 @@ public static class Residual
     /// <exception cref="ArgumentException">A buffer is shorter than <paramref name="count"/>.</exception>
     public static void Forward(Span<float> output, ReadOnlySpan<float> a, ReadOnlySpan<float> b, int count)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Elementwise);
         KernelArguments.NonNegative(count, nameof(count));
         KernelArguments.AtLeast(output.Length, count, nameof(output));
         KernelArguments.AtLeast(a.Length, count, nameof(a));
@@ -35,6 +37,7 @@ public static class Residual
     /// <exception cref="ArgumentException">A buffer is shorter than <paramref name="count"/>.</exception>
     public static void Backward(Span<float> aGradient, Span<float> bGradient, ReadOnlySpan<float> outputGradient, int count)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Elementwise);
         KernelArguments.NonNegative(count, nameof(count));
         KernelArguments.AtLeast(aGradient.Length, count, nameof(aGradient));
         KernelArguments.AtLeast(bGradient.Length, count, nameof(bGradient));

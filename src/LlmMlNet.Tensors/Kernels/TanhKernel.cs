@@ -1,6 +1,7 @@
 // tanh and its backward, for BERT's pooler ("tanh" activation). Forward is TensorPrimitives.Tanh;
 // backward recomputes tanh in stack chunks rather than caching the output. Not GELU's tanh form.
 using System.Numerics.Tensors;
+using LlmMlNet.Tensors.Diagnostics;
 
 namespace LlmMlNet.Tensors.Kernels;
 
@@ -13,6 +14,7 @@ public static class TanhKernel
     /// <exception cref="ArgumentException">Lengths differ.</exception>
     public static void Forward(Span<float> output, ReadOnlySpan<float> input)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Activation);
         KernelArguments.SameLength(output.Length, input.Length, nameof(output), nameof(input));
         TensorPrimitives.Tanh(input, output);
     }
@@ -21,6 +23,7 @@ public static class TanhKernel
     /// <exception cref="ArgumentException">Lengths differ.</exception>
     public static void Backward(Span<float> inputGradient, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient)
     {
+        using var profile = KernelProfile.Time(KernelCategory.Activation);
         KernelArguments.SameLength(input.Length, inputGradient.Length, nameof(input), nameof(inputGradient));
         KernelArguments.SameLength(outputGradient.Length, inputGradient.Length, nameof(outputGradient), nameof(inputGradient));
         Span<float> t = stackalloc float[Chunk];

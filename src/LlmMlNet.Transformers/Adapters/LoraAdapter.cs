@@ -35,6 +35,12 @@ public sealed class LoraAdapter
     /// <summary>True while the update is folded into the base weights (the layers then skip it).</summary>
     public bool IsMerged { get; private set; }
 
+    /// <summary>
+    /// False while the adapter is switched off (PEFT's <c>disable_adapter()</c>): the layers then compute the base model alone,
+    /// which is how DPO's reference forward reuses the policy's weights instead of a second copy. Default true.
+    /// </summary>
+    public bool IsEnabled { get; set; } = true;
+
     /// <summary>Number of LoRA parameters (A and B of every module; tensors added by the caller not counted).</summary>
     public long ParameterCount => Modules.Sum(m => (long)Options.Rank * (m.InFeatures + m.OutFeatures));
 
@@ -114,6 +120,18 @@ public sealed class LoraAdapter
     {
         Merge(baseParameters);
         return baseParameters;
+    }
+
+    /// <summary>
+    /// Folds the update into <paramref name="copy"/>, a copy of the base weights, leaving this adapter unmerged (the layers keep
+    /// applying it to the original base): a plain model equal to the adapted one, e.g. for saving or generation.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The adapter is merged into its base (the copy would get the update twice).</exception>
+    /// <exception cref="ArgumentException">The copy lacks a targeted weight or its shape differs.</exception>
+    public void MergeInto(ParameterSet copy)
+    {
+        if (IsMerged) throw new InvalidOperationException("The adapter is already merged into its base weights; a copy of them holds the update.");
+        Apply(copy, Options.Scaling);
     }
 
     private void Apply(ParameterSet baseParameters, float scale)

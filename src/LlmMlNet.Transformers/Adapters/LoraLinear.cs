@@ -58,12 +58,12 @@ public sealed class LoraLinear : IDenseLayer
 
     private bool DropoutActive => _adapter.Options.Dropout > 0f && _state().IsTraining;
 
-    /// <summary>output[rows, out] = W·x + b + s·B_part·(A·dropout(x)); only W·x + b once merged.</summary>
+    /// <summary>output[rows, out] = W·x + b + s·B_part·(A·dropout(x)); only W·x + b once merged or while disabled.</summary>
     /// <exception cref="ArgumentException">A buffer is shorter than its shape, or rows exceed the sizing.</exception>
     public void Forward(ReadOnlySpan<float> input, Span<float> output, int rows)
     {
         _base.Forward(input, output, rows);
-        if (_adapter.IsMerged || rows == 0) return;
+        if (_adapter.IsMerged || !_adapter.IsEnabled || rows == 0) return;
         var values = _adapter.Parameters.Values;
         ReadOnlySpan<float> x = AdapterInput(input, rows);
         var hidden = _hidden.Slice(rows * _rank);
@@ -79,6 +79,7 @@ public sealed class LoraLinear : IDenseLayer
     public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
     {
         if (_adapter.IsMerged) throw new InvalidOperationException("A merged LoRA adapter cannot be trained; Unmerge it first.");
+        if (!_adapter.IsEnabled) throw new InvalidOperationException("A disabled LoRA adapter cannot be trained; enable it before the forward to differentiate.");
         _base.Backward(input, outputGradient, inputGradient, rows);
         if (rows == 0) return;
         var set = _adapter.Parameters;

@@ -27,7 +27,7 @@ public static class CheckpointLoader
     /// An encoder weight is missing (the message names the key; DistilBERT's sinusoidal position table may be
     /// absent and is then reported as initialized, since it is computed, not learned), a tensor's shape does not match the
     /// config (naming file, tensor, both shapes), or a weight's dtype is not F32/F16/BF16; thrown before any
-    /// parameter is written. Buffers of other dtypes (int64 position_ids) are fine: they are ignored.
+    /// parameter is written. Also a NaN or infinite weight (naming file, tensor and element), found while copying. Buffers of other dtypes (int64 position_ids) are fine: they are ignored.
     /// </exception>
     public static CheckpointLoadReport Load(CheckpointFolder folder, TransformerConfig config, IReadOnlySet<KeyGroup> groups,
         ParameterView target, bool ignoreMismatchedHeadSizes = false)
@@ -39,11 +39,17 @@ public static class CheckpointLoader
             var file = folder.FileOf(stored);
             if (group.All(m => m.IsDirect))
             {
-                foreach (var mapping in group) file.ReadFloat32(stored, Checked(target, mapping));
+                foreach (var mapping in group)
+                {
+                    var view = Checked(target, mapping);
+                    file.ReadFloat32(stored, view);
+                    RequireFinite(view, file.Path, stored);
+                }
                 continue;
             }
             // Transposed or split tensors go through one temporary of that single tensor.
             var whole = file.ReadFloat32(stored);
+            RequireFinite(whole, file.Path, stored);
             foreach (var mapping in group) mapping.Gather(whole, Checked(target, mapping));
         }
         return plan.Report;
@@ -132,6 +138,14 @@ public static class CheckpointLoader
             initialized.Select(m => m.OurName).ToList(),
             initialized.Select(m => m.HfName).Distinct().ToList(),
             unexpected, ignored, tied));
+    }
+
+    // A NaN or infinite weight makes every output NaN far from its cause (predict then fails serializing JSON): refuse it here.
+    private static void RequireFinite(ReadOnlySpan<float> values, string file, string tensor)
+    {
+        for (var i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i]))
+                throw new InvalidDataException($"{file}: tensor '{tensor}' holds {values[i]} at element {i}; weights must be finite numbers");
     }
 
     private static bool IsComputedTable(TransformerConfig config, TensorMapping mapping) =>

@@ -42,6 +42,15 @@ public sealed class QuestionAnswering
     /// <summary>The model's parameters.</summary>
     public TransformerParameters Parameters => _objective.Task.Parameters;
 
+    /// <summary>
+    /// Makes <see cref="Parameters"/>, <see cref="Lora"/> and <see cref="Adapter"/> hold the trained values. LoRA and bottleneck
+    /// training step a separate copy of the head and adapter tensors, which is pushed into the model before each forward, so
+    /// right after an optimizer step those tensors are one step behind. <c>Train</c>, <c>Save</c> and <c>SaveAdapter</c> call this;
+    /// call it before reading or copying those tensors yourself. A no-op for full fine-tuning and feature extraction; cheap otherwise
+    /// (the head and adapter only).
+    /// </summary>
+    public void SyncTrainableState() => _objective.Task.SyncValues();
+
     /// <summary>Trains on SQuAD-style examples (streamed: featurized lazily, once per epoch).</summary>
     /// <param name="source">The base model.</param>
     /// <param name="tokenizer">Its tokenizer.</param>
@@ -165,7 +174,7 @@ public sealed class QuestionAnswering
         {
             Stride = _featurizer.Options.Stride,
         };
-        _objective.Task.SyncValues();
+        SyncTrainableState();
         bool hasAdapter = Lora is not null || Adapter is not null;
         TaskModelFiles.Save(directory, Parameters, _featurizer.Tokenizer, manifest, hasAdapter ? folder => SaveAdapter(folder, baseModelNameOrPath) : null);
     }
@@ -195,7 +204,7 @@ public sealed class QuestionAnswering
     /// <exception cref="InvalidOperationException">Full fine-tuning has no adapter (save <see cref="Parameters"/>).</exception>
     public IReadOnlyList<string> SaveAdapter(string directory, string? baseModelNameOrPath = null)
     {
-        _objective.Task.SyncValues();
+        SyncTrainableState();
         if (Lora is { } lora)
             return PeftLoraFormat.Save(lora, directory, baseModelNameOrPath, "QUESTION_ANS", HeadTensors.Of(Parameters, KeyGroup.QuestionAnswering));
         if (Adapter is { } adapter) return BottleneckAdapterFormat.Save(adapter, directory);

@@ -11,11 +11,21 @@ namespace LlmMlNet.Transformers.Tasks;
 /// <summary>Settings of <see cref="SoftmaxRegression.Train"/>.</summary>
 public sealed record SoftmaxRegressionOptions
 {
-    /// <summary>Full-batch AdamW steps. Default 300.</summary>
-    public int Steps { get; init; } = 300;
+    /// <summary>The defaults (read by the ML.NET linear-head trainer too).</summary>
+    public static class Defaults
+    {
+        /// <summary>Full-batch AdamW steps: 300.</summary>
+        public const int Steps = 300;
 
-    /// <summary>AdamW learning rate (constant). Default 0.05.</summary>
-    public float LearningRate { get; init; } = 0.05f;
+        /// <summary>Constant AdamW learning rate: 0.05.</summary>
+        public const float LearningRate = 0.05f;
+    }
+
+    /// <summary>Full-batch AdamW steps. Default <see cref="Defaults.Steps"/> (300).</summary>
+    public int Steps { get; init; } = Defaults.Steps;
+
+    /// <summary>AdamW learning rate (constant). Default <see cref="Defaults.LearningRate"/> (0.05).</summary>
+    public float LearningRate { get; init; } = Defaults.LearningRate;
 
     /// <summary>AdamW decoupled weight decay on W (not b). Default 0.</summary>
     public float WeightDecay { get; init; }

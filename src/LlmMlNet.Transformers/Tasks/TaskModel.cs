@@ -43,7 +43,7 @@ internal sealed class TaskModel
     /// </summary>
     /// <param name="source">The base weights.</param>
     /// <param name="config">The task's config (labels set).</param>
-    /// <param name="head">The head's key group.</param>
+    /// <param name="head">The head's key group; null for a causal LM (its head is tied to the encoder's word embedding).</param>
     /// <param name="needPooler">BERT's pooler is part of the model.</param>
     /// <param name="options">Method and adapter settings.</param>
     /// <param name="maxBatch">Largest batch.</param>
@@ -51,13 +51,17 @@ internal sealed class TaskModel
     /// <param name="saved">A saved model being loaded: its adapter (when the method has one) replaces a fresh one, and
     /// <paramref name="source"/> must hold every head tensor.</param>
     /// <exception cref="InvalidDataException">Loading a saved model whose folder lacks head tensors.</exception>
-    public static TaskModel Build(ModelSource source, TransformerConfig config, KeyGroup head, bool needPooler, TaskModelOptions options, int maxBatch, int maxSequence,
+    public static TaskModel Build(ModelSource source, TransformerConfig config, KeyGroup? head, bool needPooler, TaskModelOptions options, int maxBatch, int maxSequence,
         SavedAdapters? saved = null)
     {
         ActivationBudget.Check(config, maxBatch, maxSequence);
-        var groups = new HashSet<KeyGroup> { KeyGroup.Encoder, head };
+        // No head group: a causal LM, whose LM head is the tied word embedding of the encoder.
+        var groups = new HashSet<KeyGroup> { KeyGroup.Encoder };
+        if (head is { } h) groups.Add(h);
         if (needPooler && config.Family is ModelFamily.Bert or ModelFamily.Roberta) groups.Add(KeyGroup.Pooler);
-        var headNames = KeyTable.For(config.Family).Expand(config, new HashSet<KeyGroup> { head }).Select(m => m.OurName).ToHashSet(StringComparer.Ordinal);
+        var headNames = head is { } g
+            ? KeyTable.For(config.Family).Expand(config, new HashSet<KeyGroup> { g }).Select(m => m.OurName).ToHashSet(StringComparer.Ordinal)
+            : [];
         Func<string, bool>? trainable = options.Method switch
         {
             FineTuningMethod.Full => null,
@@ -140,6 +144,13 @@ internal sealed class TaskModel
         head.Backward(_hidden.AsSpan(0, n), gradient);
         Model.Backward(gradient);
     });
+
+    /// <summary>Back-propagates an already scaled gradient of the last hidden states through the body into the trainer's set.</summary>
+    public void BackwardBody(ReadOnlySpan<float> hiddenGradient)
+    {
+        Model.Backward(hiddenGradient);
+        _mirror?.GatherGradients(1f);
+    }
 
     /// <summary>
     /// Runs <paramref name="backward"/> (which accumulates unscaled gradients into the model's sets) so that the trainer's set

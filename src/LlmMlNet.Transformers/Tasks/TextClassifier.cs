@@ -60,6 +60,15 @@ public sealed class TextClassifier
     public TransformerParameters Parameters => _objective?.Task.Parameters ?? _extractor!.Task.Parameters;
 
     /// <summary>
+    /// Makes <see cref="Parameters"/>, <see cref="Lora"/> and <see cref="Adapter"/> hold the trained values. LoRA and bottleneck
+    /// training step a separate copy of the head and adapter tensors, which is pushed into the model before each forward, so
+    /// right after an optimizer step those tensors are one step behind. <c>Train</c>, <c>Save</c> and <c>SaveAdapter</c> call this;
+    /// call it before reading or copying those tensors yourself. A no-op for full fine-tuning and feature extraction; cheap otherwise
+    /// (the head and adapter only).
+    /// </summary>
+    public void SyncTrainableState() => _objective?.Task.SyncValues();
+
+    /// <summary>
     /// Trains a classifier on <paramref name="train"/> (enumerated once per epoch, so it may stream from a file).
     /// </summary>
     /// <param name="source">The base model.</param>
@@ -153,7 +162,7 @@ public sealed class TextClassifier
     /// <exception cref="InvalidOperationException">The method has no adapter (full fine-tuning: save <see cref="Parameters"/>; feature extraction).</exception>
     public IReadOnlyList<string> SaveAdapter(string directory, string? baseModelNameOrPath = null)
     {
-        _objective?.Task.SyncValues();
+        SyncTrainableState();
         if (Lora is { } lora)
             return PeftLoraFormat.Save(lora, directory, baseModelNameOrPath, "SEQ_CLS", HeadTensors.Of(Parameters, KeyGroup.Classification));
         if (Adapter is { } adapter) return BottleneckAdapterFormat.Save(adapter, directory);
@@ -175,7 +184,7 @@ public sealed class TextClassifier
             Pooling = Options.Pooling.ToString(),
             NormalizeEmbeddings = Options.NormalizeEmbeddings,
         };
-        _objective?.Task.SyncValues();
+        SyncTrainableState();
         bool hasAdapter = Lora is not null || Adapter is not null;
         TaskModelFiles.Save(directory, Parameters, _featurizer.Tokenizer, manifest, hasAdapter ? folder => SaveAdapter(folder, baseModelNameOrPath) : null);
         if (_featureHead is not null) TaskModelFiles.SaveFeatureHead(Path.Combine(directory, TaskModelManifest.FeatureHeadFile), _featureHead);

@@ -16,8 +16,33 @@ public enum PretrainingObjective
 /// <summary>Options of <see cref="Pretraining.Train"/>.</summary>
 public sealed record PretrainingOptions
 {
-    /// <summary>Tokens per packed block (and per row of a batch). Default 128.</summary>
-    public int BlockSize { get; init; } = 128;
+    /// <summary>The pre-training recipe's defaults, shared by every front end (the <c>pretrain</c> command and the ML.NET estimator read these).</summary>
+    public static class Defaults
+    {
+        /// <summary>Tokens per packed block: 128.</summary>
+        public const int BlockSize = 128;
+
+        /// <summary>Blocks per optimizer step: 8.</summary>
+        public const int BatchSize = TrainerOptions.Defaults.BatchSize;
+
+        /// <summary>Passes over the corpus: 3.</summary>
+        public const int Epochs = TrainerOptions.Defaults.Epochs;
+
+        /// <summary>Peak learning rate: 1e-4.</summary>
+        public const float LearningRate = 1e-4f;
+
+        /// <summary>Linear warm-up over this fraction of the steps, then linear decay: 0.06.</summary>
+        public const double WarmupRatio = 0.06;
+
+        /// <summary>The trainer settings of the recipe: learning rate, warm-up, batch size, epochs, seed 42.</summary>
+        public static TrainerOptions Trainer() => new()
+        {
+            LearningRate = LearningRate, WarmupRatio = WarmupRatio, BatchSize = BatchSize, Epochs = Epochs, Seed = TrainerOptions.Defaults.Seed,
+        };
+    }
+
+    /// <summary>Tokens per packed block (and per row of a batch). Default <see cref="Defaults.BlockSize"/> (128).</summary>
+    public int BlockSize { get; init; } = Defaults.BlockSize;
 
     /// <summary>
     /// One example per corpus line (truncated to <see cref="BlockSize"/>, padded per batch) instead of packing lines into
@@ -32,8 +57,8 @@ public sealed record PretrainingOptions
     /// <summary>Masked-LM masking (15%, 80/10/10, optional whole words). Default <c>new MaskingOptions()</c>.</summary>
     public MaskingOptions Masking { get; init; } = new();
 
-    /// <summary>Loop options (learning rate, steps, checkpoints, ...). Default: <c>new TrainerOptions { LearningRate = 1e-4f, WarmupRatio = 0.06 }</c>.</summary>
-    public TrainerOptions Trainer { get; init; } = new() { LearningRate = 1e-4f, WarmupRatio = 0.06 };
+    /// <summary>Loop options (learning rate, steps, checkpoints, ...). Default <see cref="Defaults.Trainer"/> (1e-4, 6% warm-up, batch 8).</summary>
+    public TrainerOptions Trainer { get; init; } = Defaults.Trainer();
 
     /// <summary>Checks ranges.</summary>
     /// <exception cref="ArgumentException">BlockSize below 2, or bad masking or trainer options.</exception>

@@ -1,8 +1,9 @@
 // Times inference, full training or LoRA training steps of a size-preset sequence classifier on random
 // ids: the one measurement behind `llmmlnet bench` and the `bert` benchmark suite, so both report the
-// same numbers. Not a profiler (no per-kernel breakdown) and not a trainer: fixed lr, no schedule, no clipping.
+// same numbers, optionally with kernel time per category (KernelProfile). Not a trainer: fixed lr, no schedule, no clipping.
 using System.Diagnostics;
 using LlmMlNet.Tensors;
+using LlmMlNet.Tensors.Diagnostics;
 using LlmMlNet.Tensors.Memory;
 using LlmMlNet.Transformers.Adapters;
 using LlmMlNet.Transformers.Checkpoints;
@@ -88,9 +89,15 @@ public static class ThroughputBenchmark
         model.IsTraining = mode != ThroughputMode.Infer;
         var times = new List<double>(options.Steps);
         double loss = double.NaN;
+        var profileWas = KernelProfile.Enabled;
         for (var step = 0; step < options.Warmup + options.Steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (options.Profile && step == options.Warmup)
+            {
+                KernelProfile.Reset();
+                KernelProfile.Enabled = true;
+            }
             var start = Stopwatch.GetTimestamp();
             if (mode == ThroughputMode.Infer) task.Forward(batch);
             else
@@ -103,12 +110,22 @@ public static class ThroughputBenchmark
             }
             if (step >= options.Warmup) times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
+        KernelProfile.Enabled = profileWas;
         var median = Median(times);
+        var kernelMs = options.Profile ? KernelShares(times) : null;
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         return new ThroughputBenchmarkResult("llmmlnet", options.Preset, mode.ToString().ToLowerInvariant(), options.Threads, batchSize, length,
             batchSize * length / (median / 1000.0), median, times, process.PeakWorkingSet64 / (1024.0 * 1024.0), trainableCount,
-            sets.Sum(s => (long)s.Layout.TotalLength), loss);
+            sets.Sum(s => (long)s.Layout.TotalLength), loss, kernelMs);
+    }
+
+    // Per-step milliseconds of each kernel category over the timed steps, and "other": the step time no kernel claimed.
+    private static Dictionary<string, double> KernelShares(List<double> times)
+    {
+        var shares = KernelProfile.Snapshot().ToDictionary(e => e.Key.ToString().ToLowerInvariant(), e => e.Value.Time.TotalMilliseconds / times.Count);
+        shares["other"] = Math.Max(0, times.Sum() / times.Count - shares.Values.Sum());
+        return shares;
     }
 
     private static double Median(List<double> values)

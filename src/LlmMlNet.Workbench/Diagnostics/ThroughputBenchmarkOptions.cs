@@ -60,6 +60,12 @@ public sealed record ThroughputBenchmarkOptions
     /// <summary>Seed of the weights, ids and labels. Default 0.</summary>
     public ulong Seed { get; init; }
 
+    /// <summary>
+    /// Whether the timed steps also account kernel time by category (<see cref="Tensors.Diagnostics.KernelProfile"/>)
+    /// into <see cref="ThroughputBenchmarkResult.KernelMs"/>. Default false (the timing scopes cost a little).
+    /// </summary>
+    public bool Profile { get; init; }
+
     /// <summary>Checks every field.</summary>
     /// <exception cref="ArgumentException">A size, count or probability is out of range, naming the field.</exception>
     public ThroughputBenchmarkOptions Validate()

@@ -22,6 +22,10 @@ namespace LlmMlNet.Workbench.Diagnostics;
 /// <param name="TrainableParameters">Parameters that get gradients (0 for inference).</param>
 /// <param name="TotalParameters">Every parameter of the model, head and adapter.</param>
 /// <param name="Loss">Loss of the last step (NaN for inference): a sanity value, not a metric.</param>
+/// <param name="KernelMs">
+/// With <see cref="ThroughputBenchmarkOptions.Profile"/>: milliseconds per timed step in each kernel category
+/// (lower-case names, e.g. "gemm", "softmax"), plus "other" for the rest of the step; otherwise null.
+/// </param>
 public sealed record ThroughputBenchmarkResult(
     [property: JsonPropertyName("engine")] string Engine,
     [property: JsonPropertyName("preset")] string Preset,
@@ -35,7 +39,8 @@ public sealed record ThroughputBenchmarkResult(
     [property: JsonPropertyName("peak_memory_mb")] double PeakMemoryMb,
     [property: JsonPropertyName("trainable_parameters")] long TrainableParameters,
     [property: JsonPropertyName("total_parameters")] long TotalParameters,
-    [property: JsonPropertyName("loss")] double Loss)
+    [property: JsonPropertyName("loss")] double Loss,
+    [property: JsonPropertyName("kernel_ms")] IReadOnlyDictionary<string, double>? KernelMs = null)
 {
     private static readonly JsonSerializerOptions Compact = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 

@@ -10,6 +10,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from engine_info import describe
+
 PRESETS = {
     "tiny": (2, 128, 2, 512),
     "mini": (4, 256, 4, 1024),
@@ -128,6 +130,7 @@ def main():
         "step_ms": med * 1000,
         "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "trainable_parameters": sum(q.numel() for q in trainable),
+        **describe(),
     }))
 
 

@@ -8,6 +8,7 @@ import time
 
 try:
     import torch
+    from engine_info import describe
 except ImportError as error:  # the C# side reports PyTorch as missing and prints ours only
     print(json.dumps({"error": f"torch not importable: {error}"}))
     sys.exit(0)
@@ -16,6 +17,7 @@ except ImportError as error:  # the C# side reports PyTorch as missing and print
 def main() -> None:
     threads, reps = int(sys.argv[1]), int(sys.argv[2])
     torch.set_num_threads(threads)
+    print(json.dumps({"engine": describe()}), flush=True)
     generator = torch.Generator().manual_seed(1234)
     for shape in sys.argv[3:]:
         values = [int(v) for v in shape.split(",")]
@@ -39,6 +41,7 @@ def main() -> None:
         median = times[len(times) // 2]
         print(json.dumps({"shape": shape, "threads": threads, "seconds": median,
                           "gflops": 2.0 * batch * m * n * k / median / 1e9,
+                          "best_gflops": 2.0 * batch * m * n * k / times[0] / 1e9,
                           "torch": torch.__version__}), flush=True)
 
 

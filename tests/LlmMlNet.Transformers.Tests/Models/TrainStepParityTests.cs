@@ -77,10 +77,10 @@ public sealed class TrainStepParityTests
         AssertWithin(root.GetProperty("loss_after_step").GetDouble(), lossAfter, tolerance.GetProperty("loss_after_step").GetDouble(), "loss_after_step");
     }
 
-    private delegate Span<float> View(string ourName);
+    internal delegate Span<float> View(string ourName);
 
     // Reassembles the Hugging Face tensor (GPT-2's c_attn from Q/K/V, Conv1D transposes) from our parameters.
-    private static float[] HfTensor(List<TensorMapping> mappings, View view)
+    internal static float[] HfTensor(List<TensorMapping> mappings, View view)
     {
         var whole = new float[mappings[0].HfShape.Aggregate(1L, (a, b) => a * b)];
         foreach (var mapping in mappings)

@@ -45,6 +45,32 @@ internal static class TrainingTestSupport
         Assert.Equal(expected.SecondMoments, actual.SecondMoments);
     }
 
+    /// <summary>
+    /// Compares <paramref name="analytic"/> gradients with central differences of <paramref name="loss"/> (step 1e-2, about seven
+    /// elements per tensor) within <paramref name="absolute"/> + 2% relative; returns how many elements were checked.
+    /// </summary>
+    public static int AssertMatchesFiniteDifferences(ParameterSet parameters, float[] analytic, Func<double> loss, double absolute)
+    {
+        const float h = 1e-2f;
+        var values = parameters.Values;
+        int checkedCount = 0;
+        foreach (var tensor in parameters.Layout.Tensors)
+            for (int k = 0; k < tensor.Length; k += Math.Max(1, tensor.Length / 7))
+            {
+                int i = tensor.Offset + k;
+                float saved = values[i];
+                values[i] = saved + h;
+                double plus = loss();
+                values[i] = saved - h;
+                double minus = loss();
+                values[i] = saved;
+                double numeric = (plus - minus) / (2.0 * h);
+                Assert.True(Math.Abs(numeric - analytic[i]) <= absolute + 0.02 * Math.Abs(numeric), $"{tensor.Name}[{k}]: analytic {analytic[i]}, numeric {numeric}");
+                checkedCount++;
+            }
+        return checkedCount;
+    }
+
     public sealed class SyncProgress(Action<TrainingProgress> onReport) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => onReport(value);
