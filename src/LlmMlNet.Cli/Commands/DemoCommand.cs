@@ -74,6 +74,7 @@ public static class DemoCommand
                 return ExitCodes.Success;
             }
             var settings = parse.GetValue(quick) ? DemoSettings.Quick(seedValue) : DemoSettings.Full(seedValue);
+            OutputPaths.RequireWritableFolder(parse.GetValue(output), "--output");
             var dir = Path.GetFullPath(parse.GetValue(output)!);
             var report = new DemoRunner(settings, dir, parse.GetValue(threads), (ulong)seedValue).Run(token);
             if (Console.IsOutputRedirected) Console.Out.Write(DemoRow.Markdown(report.Rows));

@@ -62,6 +62,7 @@ public static class FinetuneCommand
         });
         command.SetAction(parse => CommandRunner.Execute("finetune", token =>
         {
+            OutputPaths.RequireWritableFolder(parse.GetValue(output), "--output");
             var request = RequestOf(parse);
             var (methodName, inputs, outputDir) = (request.Method, request.Model, request.OutputDirectory!);
             var outcome = GenerativeRuns.Tasks.Contains(request.Task)

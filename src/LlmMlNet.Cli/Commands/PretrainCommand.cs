@@ -59,6 +59,7 @@ public static class PretrainCommand
         command.SetAction(parse => CommandRunner.Execute("pretrain", token =>
         {
             var outputDir = parse.GetValue(output)!;
+            OutputPaths.RequireWritableFolder(outputDir, "--output");
             var kind = parse.GetValue(objective) == "clm" ? PretrainingObjective.CausalLm : PretrainingObjective.MaskedLm;
             var corpusFiles = parse.GetValue(corpus)!;
             foreach (var file in corpusFiles)
