@@ -3,6 +3,7 @@
 // input_ids, attention_mask, token_type_ids) and ML.NET's own ApplyOnnxModel reproduces the fitted pipeline's Score.
 using LlmMlNet.ML;
 using LlmMlNet.ML.Onnx;
+using LlmMlNet.Onnx.Runtime;
 using LlmMlNet.ML.Text;
 using LlmMlNet.Transformers.Tasks;
 using Microsoft.ML;
@@ -72,5 +73,27 @@ public sealed class ApplyOnnxModelTests : IDisposable
             for (var j = 0; j < 3; j++)
                 Assert.True(Math.Abs(expected[i][j] - actual[i].Probabilities[j]) <= 1e-4, $"row {i} class {j}: {expected[i][j]} vs {actual[i].Probabilities[j]}");
         }
+    }
+
+    [Fact]
+    public void Pipeline_predicts_on_onnx_runtime_by_option_and_by_switch()
+    {
+        var bert = TestSupport.RepoPaths.Fixture("parity", "bert-tiny-random");
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(Reviews);
+        var trainer = ml.MulticlassClassification.Trainers.LlmTextClassification(new ML.Classification.LlmTextClassificationOptions
+        {
+            ModelPath = bert, Method = FineTuningMethod.Lora, BatchSize = 4, MaxEpochs = 1, LearningRate = 1e-3f, MaxSequenceLength = 16,
+            InferenceEngine = LlmInferenceEngine.OnnxRuntime,
+        });
+        var fitted = ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer).Fit(data);
+        Assert.IsType<OnnxRuntimeEngine>(fitted.LastTransformer.Classifier.InferenceEngine);
+        float[][] Scores() => ml.Data.CreateEnumerable<Scored>(fitted.Transform(data), false).Select(r => r.Score).ToArray();
+        var onnx = Scores();
+        Assert.Equal(1, ml.Model.UseInferenceEngine(fitted, LlmInferenceEngine.Ours));
+        Assert.Null(fitted.LastTransformer.Classifier.InferenceEngine);
+        var ours = Scores();
+        for (var i = 0; i < ours.Length; i++)
+            for (var j = 0; j < 3; j++) Assert.True(Math.Abs(ours[i][j] - onnx[i][j]) <= 1e-4, $"row {i} class {j}");
     }
 }

@@ -60,4 +60,18 @@ public sealed class OnnxRuntimeEngineTests
         Assert.Equal(ours.Select(p => (p.Text, p.Start)), onnx.Select(p => (p.Text, p.Start)));
         for (var i = 0; i < ours.Count; i++) Assert.Equal(ours[i].Score, onnx[i].Score, 3);
     }
+
+    [Theory]
+    [InlineData(Transformers.Heads.PoolingMode.Mean, true)]
+    [InlineData(Transformers.Heads.PoolingMode.Pooler, false)]
+    public void Embedder_embeds_the_same_on_onnx_runtime(Transformers.Heads.PoolingMode pooling, bool normalize)
+    {
+        var embedder = TextEmbedder.Load(Bert, pooling: pooling, normalize: normalize);
+        string[] texts = ["great movie", "a long and rather awful film, really", "so"];
+        var ours = embedder.Embed(texts);
+        embedder.InferenceEngine = new OnnxRuntimeEngine(intraOpThreads: 1);
+        var onnx = embedder.Embed(texts);
+        for (var i = 0; i < texts.Length; i++)
+            for (var j = 0; j < ours[i].Length; j++) Assert.True(Math.Abs(ours[i][j] - onnx[i][j]) <= 1e-4, $"{pooling} text {i} dim {j}");
+    }
 }

@@ -27,14 +27,11 @@ public static class OnnxExportCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(model);
-        var found = Flatten(model).Where(t => t is LlmTextClassificationTransformer or LlmQuestionAnsweringTransformer).ToList();
+        var found = LlmInferenceEngines.Flatten(model).Where(t => t is LlmTextClassificationTransformer or LlmQuestionAnsweringTransformer).ToList();
         if (found.Count != 1)
             throw new ArgumentException($"the pipeline holds {found.Count} LlmMlNet classifiers or QA models; export needs exactly one.", nameof(model));
         return found[0] is LlmQuestionAnsweringTransformer qa
             ? OnnxExporter.Export(qa.Model, path, options)
             : OnnxExporter.Export(((LlmTextClassificationTransformer)found[0]).Classifier, path, options);
     }
-
-    private static IEnumerable<ITransformer> Flatten(ITransformer model) =>
-        model is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : [model];
 }

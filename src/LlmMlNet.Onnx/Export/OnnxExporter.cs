@@ -178,8 +178,9 @@ public static class OnnxExporter
     {
         var features = model.FeatureHead is not null && model.Head == HeadKind.Classification;
         var weights = new ExportWeights(model.Parameters, model.Lora, model.Bottleneck, features ? model.FeatureHead : null);
-        return Build(weights, model.Head, new OnnxExportOptions { Head = model.Head, Opset = opset }, [],
-            features ? (model.Pooling, model.NormalizeEmbeddings) : null).ToByteArray();
+        var options = new OnnxExportOptions { Head = model.Head, Opset = opset };
+        if (model.Head == HeadKind.None) options = options with { Pooling = model.Pooling, NormalizeEmbeddings = model.NormalizeEmbeddings };
+        return Build(weights, model.Head, options, [], features ? (model.Pooling, model.NormalizeEmbeddings) : null).ToByteArray();
     }
 
     private static Proto.ModelProto Build(ExportWeights weights, HeadKind head, OnnxExportOptions o,

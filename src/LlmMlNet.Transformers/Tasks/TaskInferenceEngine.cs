@@ -1,5 +1,5 @@
 // The seam through which a task (TextClassifier, QuestionAnswering) runs its inference forward pass on another engine
-// than ours, e.g. ONNX Runtime (LlmMlNet.Onnx's OnnxRuntimeEngine), without this library depending on it: the task
+// (or TextEmbedder) than ours, e.g. ONNX Runtime (LlmMlNet.Onnx's OnnxRuntimeEngine), without this library depending on it: the task
 // hands the engine what defines its model (weights, head, adapters, feature head) once and then runs batches.
 // Null engine (the default everywhere) means our own engine. Not an engine itself.
 using LlmMlNet.Transformers.Adapters;
@@ -10,12 +10,12 @@ namespace LlmMlNet.Transformers.Tasks;
 
 /// <summary>What defines a task model's inference: the weights, the head and how adapters and a feature head apply.</summary>
 /// <param name="Parameters">The model's parameters (current values).</param>
-/// <param name="Head">The head whose outputs the task reads (classification or qa).</param>
+/// <param name="Head">The head whose outputs the task reads (classification, qa, or none for pooled embeddings).</param>
 /// <param name="Lora">A LoRA adapter not merged into <paramref name="Parameters"/>, or null.</param>
 /// <param name="Bottleneck">Bottleneck adapters, or null.</param>
 /// <param name="FeatureHead">Feature extraction: the softmax regression on pooled features, or null.</param>
-/// <param name="Pooling">Feature extraction's pooling.</param>
-/// <param name="NormalizeEmbeddings">Feature extraction's L2 normalisation.</param>
+/// <param name="Pooling">Feature extraction's (or the embeddings') pooling.</param>
+/// <param name="NormalizeEmbeddings">Feature extraction's (or the embeddings') L2 normalisation.</param>
 public sealed record TaskInferenceModel(TransformerParameters Parameters, HeadKind Head, LoraAdapter? Lora, BottleneckAdapter? Bottleneck,
     SoftmaxRegression? FeatureHead, PoolingMode Pooling, bool NormalizeEmbeddings);
 
@@ -34,7 +34,8 @@ public interface ITaskInferenceSession : IDisposable
 {
     /// <summary>
     /// Runs one batch; returns the outputs by Optimum's names, flat row-major: classification <c>probabilities</c> [B, K]
-    /// (softmax of <c>logits</c>), QA <c>start_logits</c> and <c>end_logits</c> [B, T].
+    /// (softmax of <c>logits</c>), QA <c>start_logits</c> and <c>end_logits</c> [B, T], embeddings (head none)
+    /// <c>sentence_embedding</c> [B, C] pooled as the model's Pooling and NormalizeEmbeddings say.
     /// </summary>
     IReadOnlyDictionary<string, float[]> Run(ModelBatch batch);
 }

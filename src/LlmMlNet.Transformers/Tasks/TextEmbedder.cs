@@ -76,6 +76,30 @@ public sealed class TextEmbedder
         return new TextEmbedder(extractor, new ClassificationFeaturizer(tokenizer, NoLabels, length), tokenizer, pooling, normalize, batchSize);
     }
 
+    /// <summary>
+    /// The engine embeddings run on: null (the default) is ours; another (e.g. LlmMlNet.Onnx's OnnxRuntimeEngine) gets the model,
+    /// with this pooling, once at the next <see cref="Embed"/>.
+    /// </summary>
+    public ITaskInferenceEngine? InferenceEngine
+    {
+        get => _engine;
+        set
+        {
+            lock (_gate)
+            {
+                _session?.Dispose();
+                _session = null;
+                _engine = value;
+            }
+        }
+    }
+
+    private ITaskInferenceEngine? _engine;
+    private ITaskInferenceSession? _session;
+
+    private ITaskInferenceSession Session() => _session ??=
+        _engine!.Open(new TaskInferenceModel(Parameters, Heads.HeadKind.None, null, null, null, Pooling, Normalize));
+
     /// <summary>One embedding per text, in order; thread-safe (one forward pass at a time).</summary>
     /// <exception cref="ArgumentException">A token id is outside the model's vocabulary (tokenizer and model do not match).</exception>
     public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
@@ -91,7 +115,8 @@ public sealed class TextEmbedder
                 int n = Math.Min(BatchSize, texts.Count - start);
                 var inputs = new ClassificationInput[n];
                 for (int i = 0; i < n; i++) inputs[i] = _featurizer.Featurize(texts[start + i] ?? "");
-                var pooled = _extractor.Pool(_featurizer.Collate(inputs, default).Inputs);
+                var batch = _featurizer.Collate(inputs, default).Inputs;
+                var pooled = _engine is null ? _extractor.Pool(batch) : Session().Run(batch)["sentence_embedding"];
                 for (int i = 0; i < n; i++) result[start + i] = pooled.AsSpan(i * c, c).ToArray();
             }
         }
