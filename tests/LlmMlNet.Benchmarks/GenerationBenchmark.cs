@@ -65,8 +65,9 @@ public static class GenerationBenchmark
         Result? best = null;
         for (var r = 0; r < repeats; r++)
         {
-            var session = generator.Start(prompts, options);
+            // The clock includes starting the session (the greedy head's bfloat16 snapshot is taken there).
             var clock = Stopwatch.StartNew();
+            var session = generator.Start(prompts, options);
             var times = new List<double>();
             var last = 0.0;
             while (session.Step())
@@ -75,7 +76,7 @@ public static class GenerationBenchmark
                 times.Add(now - last);
                 last = now;
             }
-            // Step 0 is the prompt's forward (prefill); a bucket averages the steps of new tokens [32i, 32i + 31] after it.
+            // Step 0 is the session's start and the prompt's forward (prefill); a bucket averages the steps of new tokens [32i, 32i + 31] after it.
             var steps = times.Skip(1).ToArray();
             var buckets = Enumerable.Range(0, (newTokens + 31) / 32).Select(b => steps.Skip(Math.Max(0, b * 32 - 1)).Take(b == 0 ? 31 : 32).Average()).ToArray();
             var result = new Result(prompts.Length * newTokens / (last / 1000), times[0], buckets);

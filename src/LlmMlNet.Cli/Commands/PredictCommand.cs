@@ -71,6 +71,7 @@ public static class PredictCommand
                 return ExitCodes.Success;
             }
             var (inPath, outPath) = (parse.GetValue(input)!, parse.GetValue(output)!);
+            OutputPaths.RequireWritableFile(outPath, "--output");
             int written;
             if (isQa)
             {

@@ -44,7 +44,7 @@ public sealed class LlmQuestionAnsweringOptions
         /// <summary>LoRA rank: <see cref="TaskModelOptions.Defaults.LoraRank"/> (8).</summary>
         public const int LoraRank = TaskModelOptions.Defaults.LoraRank;
 
-        /// <summary>LoRA alpha: <see cref="TaskModelOptions.Defaults.LoraAlpha"/> (8).</summary>
+        /// <summary>LoRA alpha: <see cref="TaskModelOptions.Defaults.LoraAlpha"/> (16).</summary>
         public const float LoraAlpha = TaskModelOptions.Defaults.LoraAlpha;
 
         /// <summary>Seed: <see cref="TaskModelOptions.Defaults.Seed"/> (42).</summary>

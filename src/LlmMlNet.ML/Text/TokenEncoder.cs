@@ -23,7 +23,7 @@ internal sealed class TokenEncoder(Tokenizer tokenizer, int maxSequenceLength, b
         var options = new EncodeOptions
         {
             AddSpecialTokens = addSpecialTokens,
-            Truncation = new TruncationOptions { MaxLength = MaxSequenceLength },
+            Truncation = new TruncationOptions { MaxLength = MaxSequenceLength, MaxWindows = 1 },
         };
         var encodings = Tokenizer.EncodeBatch(rows, options);
         return encodings.Select(e => new TokenRow(e.Ids.ToArray(), e.TypeIds.ToArray(), e.Offsets.ToArray(), e.SequenceIds.ToArray())).ToArray();

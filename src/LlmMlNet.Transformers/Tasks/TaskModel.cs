@@ -54,6 +54,7 @@ internal sealed class TaskModel
     public static TaskModel Build(ModelSource source, TransformerConfig config, KeyGroup? head, bool needPooler, TaskModelOptions options, int maxBatch, int maxSequence,
         SavedAdapters? saved = null)
     {
+        ActivationBudget.Check(config, maxBatch, maxSequence);
         // No head group: a causal LM, whose LM head is the tied word embedding of the encoder.
         var groups = new HashSet<KeyGroup> { KeyGroup.Encoder };
         if (head is { } h) groups.Add(h);
@@ -67,6 +68,8 @@ internal sealed class TaskModel
             FineTuningMethod.Adapter when options.Bottleneck.TrainLayerNorms => name => headNames.Contains(name) || IsLayerNorm(name),
             _ => headNames.Contains,
         };
+        // A saved task model must match its weights exactly; a base checkpoint may carry a head of another size.
+        source.CheckShapes(config, groups, exactHeads: saved is not null && options.Method != FineTuningMethod.FeatureExtraction);
         var parameters = TransformerParameters.Create(config, groups, source.Seed, trainable);
         var report = source.LoadInto(parameters);
         if (saved is not null && options.Method != FineTuningMethod.FeatureExtraction && report is { Initialized.Count: > 0 })

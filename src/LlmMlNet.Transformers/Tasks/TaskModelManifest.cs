@@ -77,7 +77,16 @@ public sealed record TaskModelManifest(string Task, string Method, int MaxLength
     public static TaskModelManifest Load(string directory, int defaultMaxLength = 128)
     {
         var path = Path.Combine(directory, FileName);
-        if (!File.Exists(path)) return new TaskModelManifest(Classification, "full", defaultMaxLength, null);
+        if (!File.Exists(path))
+        {
+            // The manifest is written last: adapter files without it are an interrupted save, not a plain model to
+            // load while silently dropping the adapter.
+            foreach (var part in new[] { AdapterFolder, "feature_head.safetensors" })
+                if (Path.Exists(Path.Combine(directory, part)))
+                    throw new InvalidDataException(
+                        $"{path} is missing but {Path.Combine(directory, part)} exists: the save was interrupted before its last file; save or fine-tune again");
+            return new TaskModelManifest(Classification, "full", defaultMaxLength, null);
+        }
         TaskModelManifest? manifest;
         try
         {

@@ -130,11 +130,11 @@ public class TransformerEmbeddingTests
         File.Copy(Path.Combine(TestModels.BertTiny, "config.json"), temp.Sub("config.json"));
         Assert.Contains("model.safetensors", Assert.Throws<FileNotFoundException>(
             () => ml.Transforms.Text.ExtractTransformerFeatures("F", temp.Path, "Text")).Message);
-        File.WriteAllText(temp.Sub("pytorch_model.bin"), "a pickle");
-        var pickle = Assert.Throws<FileNotFoundException>(() => ml.MulticlassClassification.Trainers.LlmTextClassification(temp.Path)).Message;
-        Assert.Contains("no model.safetensors", pickle);
-        Assert.Contains("holds pytorch_model.bin, which is not read", pickle);
-        File.Delete(temp.Sub("pytorch_model.bin"));
+        File.WriteAllText(temp.Sub("tf_model.h5"), "TensorFlow weights");
+        var other = Assert.Throws<FileNotFoundException>(() => ml.MulticlassClassification.Trainers.LlmTextClassification(temp.Path)).Message;
+        Assert.Contains("no model.safetensors", other);
+        Assert.Contains("holds tf_model.h5, which is not read", other);
+        File.Delete(temp.Sub("tf_model.h5"));
         File.Copy(Path.Combine(TestModels.BertTiny, "model.safetensors"), temp.Sub("model.safetensors"));
         Assert.Contains("vocab.txt", Assert.Throws<FileNotFoundException>(
             () => ml.Transforms.Text.ExtractTransformerFeatures("F", temp.Path, "Text")).Message);

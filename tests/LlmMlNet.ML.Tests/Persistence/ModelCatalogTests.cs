@@ -1,7 +1,9 @@
 // Saving the ML.NET way: mlContext.Model.SaveWithLlm / LoadWithLlm store a chain that mixes ML.NET's transforms
 // and trainers (MapValueToKey, Concatenate, SdcaMaximumEntropy, MapKeyToValue) with ours in one file, and a fresh
-// MLContext predicts exactly the same; plain mlContext.Model.Save of such a chain fails naming SaveWithLlm and
-// leaves no file behind (ML.NET creates the file before it reaches our step).
+// MLContext and a fresh process (LlmMlNet.PipelineRunner) predict exactly the same; plain mlContext.Model.Save of
+// such a chain fails naming SaveWithLlm and leaves no file behind (ML.NET creates the file before it reaches our step).
+using System.Diagnostics;
+using System.Globalization;
 using System.IO.Compression;
 using LlmMlNet.ML.Tests.Support;
 using Microsoft.ML;
@@ -78,6 +80,28 @@ public sealed class ModelCatalogTests : IDisposable
         Assert.Contains(zip.Entries, e => e.FullName == "steps/003.mlnet.zip");
         Assert.Contains(zip.Entries, e => e.FullName.StartsWith("steps/001/model/", StringComparison.Ordinal));
         Assert.Equal(["model.zip"], Directory.GetFiles(_temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task AFreshProcessLoadsTheFileAndPredictsTheSameScores()
+    {
+        var (ml, data, model) = Fitted();
+        string path = _temp.Sub("model.zip"), input = _temp.Sub("input.tsv");
+        ml.Model.SaveWithLlm(model, data.Schema, path);
+        File.WriteAllLines(input, Reviews().Select(r => $"{r.Text}\t{r.Label}\t{r.Stars.ToString(CultureInfo.InvariantCulture)}").Prepend("Text\tLabel\tStars"));
+        var expected = ml.Data.CreateEnumerable<Scored>(model.Transform(data), false)
+            .Select(s => string.Join(' ', s.Score.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))).ToArray();
+
+        // The runner is built beside this test project (same configuration and framework folders).
+        string runner = Path.Combine(AppContext.BaseDirectory.Replace("LlmMlNet.ML.Tests", "LlmMlNet.PipelineRunner"), "LlmMlNet.PipelineRunner.dll");
+        var info = new ProcessStartInfo("dotnet", [runner, path, input, "Score"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, await error);
+        Assert.Equal(expected, (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 // A user's feature-extraction program against the real Microsoft.ML API: our embeddings feed ML.NET's own
 // Concatenate (with a numeric column) and a trainer-shaped consumer (our LlmLinearHead), between MapValueToKey and
-// MapKeyToValue, then Evaluate, a PredictionEngine and PipelinePersistence. Public API only; run by SamplesTests.
+// MapKeyToValue, then Evaluate, a PredictionEngine and SaveWithLlm / LoadWithLlm. Public API only; run by SamplesTests.
 using LlmMlNet.ML;
 using Microsoft.ML;
 using Microsoft.ML.Data;

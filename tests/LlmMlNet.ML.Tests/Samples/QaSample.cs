@@ -1,6 +1,6 @@
 // A user's extractive-QA program, exactly as it would be written against the real Microsoft.ML package: rows in
 // Microsoft.ML.TorchSharp's QA convention, LlmQuestionAnswering with LoRA, a PredictionEngine, and a save/load
-// through PipelinePersistence. Public API only; compiled into the test project and run by SamplesTests.
+// through SaveWithLlm / LoadWithLlm. Public API only; compiled into the test project and run by SamplesTests.
 using LlmMlNet.ML;
 using LlmMlNet.ML.QuestionAnswering;
 using LlmMlNet.Transformers.Tasks;
