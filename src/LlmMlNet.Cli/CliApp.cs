@@ -1,10 +1,13 @@
-// The command tree of `llmmlnet`. Each subcommand lives in Commands/ and is registered here.
+// The command tree of `llmmlnet` and the one entry point that runs it. Each subcommand lives in
+// Commands/ and is registered here; Run is what Program and the tests call, so an exception that
+// escapes any command still ends in the exit code ExitCodeMap gives it, never in a stack trace.
 using System.CommandLine;
 using LlmMlNet.Cli.Commands;
+using LlmMlNet.Cli.Running;
 
 namespace LlmMlNet.Cli;
 
-/// <summary>Builds the `llmmlnet` command tree.</summary>
+/// <summary>Builds and runs the `llmmlnet` command tree.</summary>
 public static class CliApp
 {
     /// <summary>The root command with every subcommand registered; `--help` and `--version` come with it.</summary>
@@ -19,7 +22,27 @@ public static class CliApp
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ForwardCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         return root;
+    }
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>; returns the process exit code (README: 0 success, 1 usage,
+    /// 2 bad data, 3 failure). Parse errors are usage errors; anything a command throws goes through ExitCodeMap.
+    /// </summary>
+    public static int Run(string[] args)
+    {
+        var parse = BuildRootCommand().Parse(args);
+        try
+        {
+            var code = parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return code;
+        }
+        catch (Exception e)
+        {
+            var name = parse.CommandResult.Command.Name;
+            return CommandRunner.Fail(name, ExitCodeMap.For(e), ExitCodeMap.Message(e));
+        }
     }
 }

@@ -1,6 +1,5 @@
-// Entry point of `llmmlnet`: builds the root command from the command files and runs it.
+// Entry point of `llmmlnet`: runs the command tree through CliApp.Run, which owns the exit codes.
 // Commands hold argument handling and display only; the work happens in the libraries.
-using System.CommandLine;
 using LlmMlNet.Cli;
 
-return CliApp.BuildRootCommand().Parse(args).Invoke();
+return CliApp.Run(args);

@@ -36,6 +36,14 @@ public sealed record TruncationOptions
 
     /// <summary>Where tokens are removed; default <see cref="Side.Right"/>.</summary>
     public Side Direction { get; init; } = Side.Right;
+
+    /// <summary>
+    /// How many windows of each truncated sequence to keep: the truncated encoding plus up to this many minus one in
+    /// <c>Overflowing</c> (for a pair, the combinations of the kept windows of both); default null keeps every window, as
+    /// Hugging Face does. With a limit and <see cref="Direction"/> Right, a long text is read only as far as those
+    /// windows reach, so memory per row is bounded by max length × windows, not by the row's length. Must be at least 1.
+    /// </summary>
+    public int? MaxWindows { get; init; }
 }
 
 /// <summary>Padding settings.</summary>

@@ -179,8 +179,13 @@ public sealed partial class Tokenizer
 
     private Encoding EncodeUnpadded(string text, string? textPair, EncodeOptions options)
     {
-        var first = EncodeSequence(text);
-        var second = textPair is null ? null : EncodeSequence(textPair);
+        // With a window limit only a prefix of a truncated sequence can matter: encode no further than the windows reach.
+        // (A sequence the strategy never truncates keeps its full length, which the other's share depends on.)
+        int? reach = options.Truncation is { MaxWindows: int windows, Direction: Side.Right } t ? checked(t.MaxLength * Math.Max(windows, 1)) : null;
+        var strategy = options.Truncation?.Strategy;
+        var first = reach is int r1 && strategy != TruncationStrategy.OnlySecond ? EncodeSequencePrefix(text, r1) : EncodeSequence(text);
+        var second = textPair is null ? null
+            : reach is int r2 && strategy != TruncationStrategy.OnlyFirst ? EncodeSequencePrefix(textPair, r2) : EncodeSequence(textPair);
         bool pair = second is not null;
         List<TokenWindow> firstWindows, secondWindows;
         if (options.Truncation is { } truncation)
@@ -189,8 +194,10 @@ public sealed partial class Tokenizer
             if (truncation.MaxLength < specials)
                 throw new ArgumentException($"Truncation max length {truncation.MaxLength} is less than the {specials} special tokens the post-processor adds.", nameof(options));
             var (keepFirst, keepSecond) = Truncation.Lengths(first.Count, second?.Count, truncation.MaxLength - specials, truncation.Strategy);
-            firstWindows = Truncation.Windows(first, keepFirst, truncation.Stride, truncation.Direction);
-            secondWindows = pair ? Truncation.Windows(second!, keepSecond, truncation.Stride, truncation.Direction) : [];
+            if (truncation.MaxWindows is < 1) throw new ArgumentException($"Truncation MaxWindows must be at least 1, got {truncation.MaxWindows}.", nameof(options));
+            int limit = truncation.MaxWindows ?? int.MaxValue;
+            firstWindows = Truncation.Windows(first, keepFirst, truncation.Stride, truncation.Direction, limit);
+            secondWindows = pair ? Truncation.Windows(second!, keepSecond, truncation.Stride, truncation.Direction, limit) : [];
         }
         else
         {

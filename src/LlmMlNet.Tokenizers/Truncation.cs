@@ -48,11 +48,11 @@ internal static class Truncation
 
     /// <summary>The windows of a sequence truncated to <paramref name="maxLength"/> with <paramref name="stride"/> (first is the kept part).</summary>
     /// <exception cref="ArgumentException">The stride is not less than the kept length.</exception>
-    public static List<TokenWindow> Windows(TokenSequence sequence, int? maxLength, int stride, Side direction)
+    public static List<TokenWindow> Windows(TokenSequence sequence, int? maxLength, int stride, Side direction, int maxWindows = int.MaxValue)
     {
         int n = sequence.Count;
         if (maxLength is not int max || max >= n) return [new TokenWindow(sequence, 0, n)];
-        if (max == 0) return [new TokenWindow(sequence, 0, 0), new TokenWindow(sequence, 0, n)];
+        if (max == 0) return maxWindows == 1 ? [new TokenWindow(sequence, 0, 0)] : [new TokenWindow(sequence, 0, 0), new TokenWindow(sequence, 0, n)];
         if (stride >= max)
             throw new ArgumentException($"Truncation stride ({stride}) must be less than the length kept for the sequence ({max}, max length minus the special tokens and the other sequence).");
         int step = max - stride;
@@ -63,7 +63,7 @@ internal static class Truncation
             {
                 int stop = Math.Min(start + max, n);
                 windows.Add(new TokenWindow(sequence, start, stop));
-                if (stop == n) break;
+                if (stop == n || windows.Count == maxWindows) break;
             }
         }
         else
@@ -72,7 +72,7 @@ internal static class Truncation
             {
                 int stop = last + 1, start = Math.Max(0, stop - max);
                 windows.Add(new TokenWindow(sequence, start, stop));
-                if (start == 0) break;
+                if (start == 0 || windows.Count == maxWindows) break;
             }
         }
         return windows;

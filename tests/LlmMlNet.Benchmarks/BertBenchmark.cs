@@ -20,7 +20,7 @@ public static class BertBenchmark
     private static bool _cpuTime;
 
     /// <summary>
-    /// Options: --modes infer,train,lora; --repeats N (runs per engine and mode, interleaved; default 1);
+    /// Options: --modes infer,train,lora,ort (ort: our engine against the ONNX export on ONNX Runtime, see OnnxRuntimeComparison); --repeats N (runs per engine and mode, interleaved; default 1);
     /// --steps N (default 5); --warmup N (default 2); --threads N (default 2); --batch-size N; --max-length N;
     /// --preset NAME; --dropout P (ours; default 0, as the PyTorch script has none); --profile (also prints
     /// our step's time per kernel category: GEMM against the rest); --contend (each mode again beside one
@@ -49,7 +49,7 @@ public static class BertBenchmark
             Console.WriteLine(ThroughputBenchmark.Run(options with { Mode = Enum.Parse<ThroughputMode>(single, ignoreCase: true) }).ToJson());
             return 0;
         }
-        var modes = flags.GetValueOrDefault("modes", "infer,train,lora").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var modes = flags.GetValueOrDefault("modes", "infer,train,lora,ort").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var repeats = Int(flags, "repeats", 1);
         var script = Path.Combine(AppContext.BaseDirectory, "python", "bert_bench.py");
         var havePython = File.Exists(Python) && File.Exists(script);
@@ -67,6 +67,13 @@ public static class BertBenchmark
         Console.WriteLine($"{"mode",-6} {"run",3} {"ours tok/s",11} {"torch tok/s",12} {"ratio",6} {"ours MB",8} {"torch MB",9} {"mem ratio",9}");
         foreach (var mode in modes)
         {
+            if (mode == "ort")
+            {
+                // Inference on ONNX Runtime against ours, in this process (PyTorch is not part of it).
+                OnnxRuntimeComparison.Run(["--preset", options.Preset, "--threads", $"{options.Threads}", "--batch-size", $"{options.BatchSize}",
+                    "--max-length", $"{options.MaxLength}", "--steps", $"{options.Steps}", "--warmup", $"{options.Warmup}"]);
+                continue;
+            }
             var ratios = new List<double>();
             var runs = new List<(Measurement Ours, Measurement? Torch)>();
             for (var r = 0; r < repeats; r++)

@@ -67,7 +67,7 @@ public sealed class ForwardCommandTests : IDisposable
     }
 
     [Fact]
-    public void HeadTheFamilyLacksIsAUsageErrorAndPickleOnlyFolderIsRefused()
+    public void HeadTheFamilyLacksIsAUsageErrorAndAPickleLackingWeightsIsBadData()
     {
         var input = Path.Combine(_temp, "in.jsonl");
         File.WriteAllText(input, "{\"input_ids\": [1, 2, 3]}\n");
@@ -78,8 +78,8 @@ public sealed class ForwardCommandTests : IDisposable
         Assert.Contains("--head mlm", mlm.Error);
 
         var pickle = CliHarness.Run("forward", "--model", Fixture("bert-pytorch-bin-only"), "--input", input, "--output", output);
-        Assert.Equal(ExitCodes.Failure, pickle.ExitCode);
-        Assert.Contains("pytorch_model.bin", pickle.Error);
+        Assert.Equal(ExitCodes.BadData, pickle.ExitCode);
+        Assert.Contains("lacks encoder weight", pickle.Error);
         Assert.False(File.Exists(output));
     }
 

@@ -20,7 +20,7 @@ public sealed class TokenizeCommandTests : IDisposable
         return path;
     }
 
-    private static int Run(params string[] args) => CliApp.BuildRootCommand().Parse(args).Invoke();
+    private static int Run(params string[] args) => CliApp.Run(args);
 
     private static List<JsonElement> ReadJsonLines(string path) =>
         File.ReadAllLines(path).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();

@@ -2,6 +2,7 @@
 // method) as one ONNX file for ONNX Runtime or ML.NET's ApplyOnnxModel. Argument handling and messages only;
 // OnnxExporter does the work.
 using System.CommandLine;
+using LlmMlNet.Cli.Running;
 using LlmMlNet.Onnx.Export;
 using LlmMlNet.Transformers.Heads;
 
@@ -24,47 +25,37 @@ public static class ExportCommand
         {
             modelOption, outputOption, headOption, opsetOption, poolingOption, normalizeOption, pastOption,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => CommandRunner.Execute("export", _ =>
         {
             var model = parse.GetValue(modelOption)!;
             var output = parse.GetValue(outputOption)!;
-            if (!Directory.Exists(model)) return Fail(ExitCodes.Usage, $"Model folder not found: {model}");
-            OnnxExportOptions options;
+            if (!Directory.Exists(model)) throw new UsageException($"Model folder not found: {model}");
+            OutputPaths.RequireWritableFile(output, "--output");
+            var pooling = parse.GetValue(poolingOption) is { } p
+                ? Enum.TryParse<PoolingMode>(p, ignoreCase: true, out var mode) ? mode : throw new UsageException($"--pooling must be cls, mean or pooler, got '{p}'.")
+                : (PoolingMode?)null;
+            var options = new OnnxExportOptions
+            {
+                Head = parse.GetValue(headOption) is { } h ? HeadKinds.Parse(h) : null,
+                Opset = parse.GetValue(opsetOption),
+                Pooling = pooling,
+                NormalizeEmbeddings = parse.GetValue(normalizeOption),
+                WithPast = parse.GetValue(pastOption),
+            }.Validate();
+            OnnxExportResult result;
             try
             {
-                var pooling = parse.GetValue(poolingOption) is { } p
-                    ? Enum.TryParse<PoolingMode>(p, ignoreCase: true, out var mode) ? mode : throw new ArgumentException($"--pooling must be cls, mean or pooler, got '{p}'.")
-                    : (PoolingMode?)null;
-                options = new OnnxExportOptions
-                {
-                    Head = parse.GetValue(headOption) is { } h ? HeadKinds.Parse(h) : null,
-                    Opset = parse.GetValue(opsetOption),
-                    Pooling = pooling,
-                    NormalizeEmbeddings = parse.GetValue(normalizeOption),
-                    WithPast = parse.GetValue(pastOption),
-                }.Validate();
+                result = OnnxExporter.ExportFolder(model, output, options);
             }
-            catch (ArgumentException e) { return Fail(ExitCodes.Usage, e.Message); }
-            try
+            catch (NotSupportedException e)
             {
-                var result = OnnxExporter.ExportFolder(model, output, options);
-                Console.Error.WriteLine($"export: {OnnxExporter.HeadName(result.Head)} head, inputs {string.Join(", ", result.Inputs)}, " +
-                    $"outputs {string.Join(", ", result.Outputs.Where(o => !o.StartsWith("present.", StringComparison.Ordinal)))} → {result.Path} ({result.Bytes / 1024.0:F0} KiB)");
-                return ExitCodes.Success;
+                // The model cannot be exported with the head asked for: a usage error, as in forward.
+                throw new UsageException($"{e.Message} (--head {parse.GetValue(headOption)})");
             }
-            catch (NotSupportedException e) { return Fail(ExitCodes.Usage, $"{e.Message} (--head {parse.GetValue(headOption)})"); }
-            catch (ArgumentException e) { return Fail(ExitCodes.Usage, e.Message); }
-            catch (InvalidDataException e) { return Fail(ExitCodes.BadData, e.Message); }
-            catch (InvalidOperationException e) { return Fail(ExitCodes.BadData, e.Message); }
-            catch (IOException e) { return Fail(ExitCodes.Failure, e.Message); }
-            catch (UnauthorizedAccessException e) { return Fail(ExitCodes.Failure, e.Message); }
-        });
+            Console.Error.WriteLine($"export: {OnnxExporter.HeadName(result.Head)} head, inputs {string.Join(", ", result.Inputs)}, " +
+                $"outputs {string.Join(", ", result.Outputs.Where(o => !o.StartsWith("present.", StringComparison.Ordinal)))} → {result.Path} ({result.Bytes / 1024.0:F0} KiB)");
+            return ExitCodes.Success;
+        }));
         return command;
-    }
-
-    private static int Fail(int code, string message)
-    {
-        Console.Error.WriteLine($"export: {message}");
-        return code;
     }
 }

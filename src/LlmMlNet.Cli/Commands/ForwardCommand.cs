@@ -3,6 +3,7 @@
 // handling and JSON I/O only; the model is LlmMlNet.Transformers'. Not a tokenizer: ids come in.
 using System.CommandLine;
 using System.Text.Json;
+using LlmMlNet.Cli.Running;
 using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Heads;
 using LlmMlNet.Transformers.Models;
@@ -21,77 +22,60 @@ public static class ForwardCommand
         var head = new Option<string>("--head") { Description = "Head to run: mlm, clm, classification, qa or none.", DefaultValueFactory = _ => "none" };
         head.AcceptOnlyFromAmong([.. HeadKinds.Names]);
         var command = new Command("forward", "Run a checkpoint over token ids and write hidden states and logits as JSONL.") { model, input, output, head };
-        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(head)!));
+        command.SetAction(parse => CommandRunner.Execute("forward", _ =>
+            Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(head)!)));
         return command;
     }
 
     private static int Run(DirectoryInfo modelFolder, FileInfo inputFile, FileInfo outputFile, string headName)
     {
-        List<(ModelBatch Batch, int Line)> rows;
+        OutputPaths.RequireWritableFile(outputFile.FullName, "--output");
+        var rows = ReadInput(inputFile.FullName);
+        var kind = HeadKinds.Parse(headName);
+        var config = TransformerConfigReader.Read(Path.Combine(modelFolder.FullName, CheckpointFolder.ConfigFileName));
+        IReadOnlySet<KeyGroup> groups;
         try
         {
-            rows = ReadInput(inputFile.FullName);
+            groups = HeadKinds.Groups(kind, config.Family);
         }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        catch (NotSupportedException e)
         {
-            Console.Error.WriteLine(e.Message);
-            return ExitCodes.BadData;
+            throw new UsageException($"--head {headName}: {e.Message}");
         }
-        try
+        foreach (var (row, line) in rows)
         {
-            var kind = HeadKinds.Parse(headName);
-            var config = TransformerConfigReader.Read(Path.Combine(modelFolder.FullName, CheckpointFolder.ConfigFileName));
-            IReadOnlySet<KeyGroup> groups;
             try
             {
-                groups = HeadKinds.Groups(kind, config.Family);
+                row.Validate(config, PositionIds.For(config, row));
             }
-            catch (NotSupportedException e)
+            catch (ArgumentException e)
             {
-                Console.Error.WriteLine($"--head {headName}: {e.Message}");
-                return ExitCodes.Usage;
+                throw new InvalidDataException($"{inputFile.FullName}: line {line}: {e.Message}", e);
             }
-            foreach (var (row, line) in rows)
-            {
-                try
-                {
-                    row.Validate(config, PositionIds.For(config, row));
-                }
-                catch (ArgumentException e)
-                {
-                    Console.Error.WriteLine($"{inputFile.FullName}: line {line}: {e.Message}");
-                    return ExitCodes.BadData;
-                }
-            }
-            var parameters = TransformerParameters.FromPretrained(modelFolder.FullName, groups, out var report);
-            if (report.Initialized.Count > 0)
-                Console.Error.WriteLine($"warning: the checkpoint has no weights for {string.Join(", ", report.MissingHfKeys)}; they are random");
-            var maxLength = rows.Count == 0 ? 1 : rows.Max(r => r.Batch.SequenceLength);
-            var body = new TransformerModel(parameters, 1, maxLength);
-            var taskHead = HeadKinds.Create(kind, body);
-            body.Commit();
-            AtomicFile.Write(outputFile.FullName, stream =>
-            {
-                foreach (var (row, _) in rows)
-                {
-                    using (var json = new Utf8JsonWriter(stream))
-                    {
-                        var hidden = body.Forward(row);
-                        json.WriteStartObject();
-                        WriteMatrix(json, "last_hidden_state", hidden, row.SequenceLength, config.HiddenSize);
-                        if (taskHead != null) WriteHead(json, taskHead, taskHead.Forward(hidden), row.SequenceLength, config);
-                        json.WriteEndObject();
-                    }
-                    stream.WriteByte((byte)'\n');
-                }
-            });
-            return ExitCodes.Success;
         }
-        catch (Exception e) when (e is InvalidDataException or NotSupportedException or FileNotFoundException or DirectoryNotFoundException or ArgumentException)
+        var parameters = TransformerParameters.FromPretrained(modelFolder.FullName, groups, out var report);
+        if (report.Initialized.Count > 0)
+            Console.Error.WriteLine($"warning: the checkpoint has no weights for {string.Join(", ", report.MissingHfKeys)}; they are random");
+        var maxLength = rows.Count == 0 ? 1 : rows.Max(r => r.Batch.SequenceLength);
+        var body = new TransformerModel(parameters, 1, maxLength);
+        var taskHead = HeadKinds.Create(kind, body);
+        body.Commit();
+        AtomicFile.Write(outputFile.FullName, stream =>
         {
-            Console.Error.WriteLine(e.Message);
-            return ExitCodes.Failure;
-        }
+            foreach (var (row, _) in rows)
+            {
+                using (var json = new Utf8JsonWriter(stream))
+                {
+                    var hidden = body.Forward(row);
+                    json.WriteStartObject();
+                    WriteMatrix(json, "last_hidden_state", hidden, row.SequenceLength, config.HiddenSize);
+                    if (taskHead != null) WriteHead(json, taskHead, taskHead.Forward(hidden), row.SequenceLength, config);
+                    json.WriteEndObject();
+                }
+                stream.WriteByte((byte)'\n');
+            }
+        });
+        return ExitCodes.Success;
     }
 
     private static void WriteHead(Utf8JsonWriter json, TransformerHead head, ReadOnlySpan<float> logits, int length, TransformerConfig config)
@@ -133,7 +117,7 @@ public static class ForwardCommand
     // Reads every line before any model work, so a malformed line fails fast naming file and line.
     private static List<(ModelBatch Batch, int Line)> ReadInput(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"input file not found: {path}", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"--input: file not found: {path}", path);
         var rows = new List<(ModelBatch, int)>();
         var lineNumber = 0;
         foreach (var line in File.ReadLines(path))
@@ -164,6 +148,7 @@ public static class ForwardCommand
 
     private static int[] Ints(JsonElement element, string field) =>
         element.ValueKind == JsonValueKind.Array
-            ? element.EnumerateArray().Select(v => v.GetInt32()).ToArray()
+            ? element.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var id)
+                ? id : throw new InvalidDataException($"'{field}' holds {v.GetRawText()}, which is not a 32-bit integer")).ToArray()
             : throw new InvalidDataException($"'{field}' must be an array of integers");
 }

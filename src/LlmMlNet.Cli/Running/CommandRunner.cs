@@ -1,13 +1,10 @@
-// Runs a command body and turns what it throws into the documented exit codes and one message on
-// standard error (bad data → 2 naming file and line, bad options or paths → 1, anything else → 3).
+// Runs a command body with Ctrl+C turned into cancellation, and turns what it throws into the documented
+// exit codes through ExitCodeMap (bad data → 2 naming file and line, bad options or paths → 1, else → 3).
 // Not a retry or logging framework: the message of the library's exception is shown as is.
-using LlmMlNet.Tokenizers;
-using LlmMlNet.Transformers.Data;
-using LlmMlNet.Transformers.Training;
 
 namespace LlmMlNet.Cli.Running;
 
-/// <summary>Exception-to-exit-code mapping shared by the training and inference commands.</summary>
+/// <summary>The wrapper every command body runs in (cancellation plus <see cref="ExitCodeMap"/>).</summary>
 internal static class CommandRunner
 {
     /// <summary>
@@ -20,20 +17,14 @@ internal static class CommandRunner
         {
             return body(cancel.Token);
         }
-        catch (UsageException e) { return Fail(command, ExitCodes.Usage, e.Message); }
-        catch (DataFormatException e) { return Fail(command, ExitCodes.BadData, e.Message); }
-        catch (TokenizerFormatException e) { return Fail(command, ExitCodes.BadData, e.Message); }
-        catch (InvalidDataException e) { return Fail(command, ExitCodes.BadData, e.Message); }
-        catch (FileNotFoundException e) { return Fail(command, ExitCodes.Usage, e.Message); }
-        catch (DirectoryNotFoundException e) { return Fail(command, ExitCodes.Usage, e.Message); }
         catch (OperationCanceledException) when (cancel.Token.IsCancellationRequested)
         {
             return Fail(command, ExitCodes.Failure, "cancelled (Ctrl+C); training saved a checkpoint of its last finished step in OUTPUT/checkpoints: run the same command with --resume to continue.");
         }
-        catch (TrainingDivergedException e) { return Fail(command, ExitCodes.Failure, e.Message); }
-        catch (ArgumentException e) { return Fail(command, ExitCodes.Usage, e.Message); }
-        catch (IOException e) { return Fail(command, ExitCodes.Failure, e.Message); }
-        catch (InvalidOperationException e) { return Fail(command, ExitCodes.Failure, e.Message); }
+        catch (Exception e)
+        {
+            return Fail(command, ExitCodeMap.For(e), ExitCodeMap.Message(e));
+        }
     }
 
     /// <summary>

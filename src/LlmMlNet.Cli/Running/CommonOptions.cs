@@ -2,33 +2,58 @@
 // range checks System.CommandLine reports as usage errors (exit 1) before any work starts.
 // Not the commands' own options: each command file declares those.
 using System.CommandLine;
+using System.Globalization;
 
 namespace LlmMlNet.Cli.Running;
 
 /// <summary>Factories of the shared options.</summary>
 internal static class CommonOptions
 {
-    /// <summary>An optional integer option that must be at least <paramref name="minimum"/> when given.</summary>
-    public static Option<int?> Int(string name, string description, int minimum = 1)
+    /// <summary>
+    /// An optional integer option that must be at least <paramref name="minimum"/> (and at most <paramref name="maximum"/>) when
+    /// given; a value that is not a whole number in range ("abc", "1e3", "99999999999") is a usage error naming the option.
+    /// </summary>
+    public static Option<int?> Int(string name, string description, int minimum = 1, int maximum = int.MaxValue)
     {
-        var option = new Option<int?>(name) { Description = description };
-        option.Validators.Add(result =>
+        var option = new Option<int?>(name)
         {
-            if (result.GetValueOrDefault<int?>() is { } value && value < minimum)
-                result.AddError($"{name} must be at least {minimum}, got {value}.");
-        });
+            Description = description,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+                {
+                    result.AddError($"{name} must be a whole number, got '{text}'.");
+                    return null;
+                }
+                if (value < minimum || value > maximum)
+                {
+                    result.AddError(value < minimum ? $"{name} must be at least {minimum}, got {value}." : $"{name} must be at most {maximum}, got {value}.");
+                    return null;
+                }
+                return (int)value;
+            },
+        };
         return option;
     }
 
-    /// <summary>An optional positive float option (learning rates).</summary>
+    /// <summary>An optional positive, finite float option (learning rates); "abc", "inf", "nan" and 0 are usage errors naming the option.</summary>
     public static Option<float?> PositiveFloat(string name, string description)
     {
-        var option = new Option<float?>(name) { Description = description };
-        option.Validators.Add(result =>
+        var option = new Option<float?>(name)
         {
-            if (result.GetValueOrDefault<float?>() is { } value && !(value > 0 && float.IsFinite(value)))
-                result.AddError($"{name} must be a positive number, got {value}.");
-        });
+            Description = description,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value > 0 && float.IsFinite(value)))
+                {
+                    result.AddError($"{name} must be a positive finite number, got '{text}'.");
+                    return null;
+                }
+                return value;
+            },
+        };
         return option;
     }
 

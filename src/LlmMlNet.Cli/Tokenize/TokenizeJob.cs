@@ -32,7 +32,7 @@ internal sealed record TokenizeJob(string TokenizerPath, string InputPath, strin
         var options = new EncodeOptions
         {
             AddSpecialTokens = AddSpecialTokens,
-            Truncation = MaxLength is int max ? new TruncationOptions { MaxLength = max } : null,
+            Truncation = MaxLength is int max ? new TruncationOptions { MaxLength = max, MaxWindows = 1 } : null,
         };
         AtomicFile.Write(OutputPath, stream =>
         {

@@ -9,7 +9,7 @@ namespace LlmMlNet.ML.Persistence;
 /// <summary>Checks and loads local model and tokenizer paths.</summary>
 internal static class LocalModelPaths
 {
-    private static readonly string[] OtherWeightFiles = ["pytorch_model.bin", "pytorch_model.bin.index.json", "tf_model.h5", "flax_model.msgpack"];
+    private static readonly string[] OtherWeightFiles = ["tf_model.h5", "flax_model.msgpack"];
 
     /// <summary>Loads a tokenizer from a tokenizer.json file or a folder holding tokenizer files.</summary>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
@@ -36,7 +36,7 @@ internal static class LocalModelPaths
         }
     }
 
-    /// <summary>Checks that <paramref name="folder"/> is a Hugging Face checkpoint folder (config.json + model.safetensors or its index).</summary>
+    /// <summary>Checks that <paramref name="folder"/> is a Hugging Face checkpoint folder (config.json + model.safetensors, pytorch_model.bin or an index of either).</summary>
     /// <exception cref="ArgumentException"><paramref name="folder"/> is empty.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">config.json or the weights are missing; the message names the file.</exception>
@@ -51,13 +51,14 @@ internal static class LocalModelPaths
         if (!File.Exists(config))
             throw new FileNotFoundException($"{optionName} '{folder}' has no {CheckpointFolder.ConfigFileName}: expected a Hugging Face checkpoint folder.", config);
         string weights = Path.Combine(folder, CheckpointFolder.WeightsFileName);
-        if (!File.Exists(weights) && !File.Exists(Path.Combine(folder, CheckpointFolder.IndexFileName)))
+        if (!CheckpointFolder.HasWeights(folder))
         {
             string? other = OtherWeightFiles.FirstOrDefault(f => File.Exists(Path.Combine(folder, f)));
-            string found = other == null ? "" : $" It holds {other}, which is not read (only safetensors is); convert it, e.g. in Python: " +
+            string found = other == null ? "" : $" It holds {other}, which is not read (only safetensors and pytorch_model.bin are); convert it, e.g. in Python: " +
                 "AutoModel.from_pretrained(dir).save_pretrained(dir, safe_serialization=True).";
             throw new FileNotFoundException(
-                $"{optionName} '{folder}' has no {CheckpointFolder.WeightsFileName} (or {CheckpointFolder.IndexFileName}): expected the model weights in safetensors format.{found}", weights);
+                $"{optionName} '{folder}' has no {CheckpointFolder.WeightsFileName} (or {CheckpointFolder.IndexFileName}, {CheckpointFolder.PyTorchWeightsFileName}): " +
+                $"expected the model weights in safetensors or PyTorch format.{found}", weights);
         }
         return folder;
     }

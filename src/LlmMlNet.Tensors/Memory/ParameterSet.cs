@@ -1,4 +1,5 @@
-// The flat buffers for one ParameterLayout: values, gradients, AdamW first and second moments.
+// The flat buffers for one ParameterLayout: values, gradients, AdamW first and second moments. Gradients
+// and moments are allocated on first use, so a model that only predicts holds its values and nothing more.
 // Zeroing gradients is one Clear and the optimizer one pass over two ranges (decayed, not decayed).
 // Not an optimizer with schedules or state beyond the moments: callers supply lr and the step.
 using LlmMlNet.Tensors.Kernels;
@@ -8,16 +9,21 @@ namespace LlmMlNet.Tensors.Memory;
 /// <summary>Parameters, gradients and AdamW moments of a model, each one flat float array.</summary>
 public sealed class ParameterSet
 {
-    /// <summary>Allocates zeroed buffers for <paramref name="layout"/>.</summary>
+    private float[]? _gradients, _firstMoments, _secondMoments;
+
+    /// <summary>
+    /// Allocates the zeroed values of <paramref name="layout"/>; gradients and moments are allocated (zeroed) on first
+    /// access, so inference never pays for them.
+    /// </summary>
     public ParameterSet(ParameterLayout layout)
     {
         ArgumentNullException.ThrowIfNull(layout);
         Layout = layout;
         Values = new float[layout.TotalLength];
-        Gradients = new float[layout.TrainableLength];
-        FirstMoments = new float[layout.TrainableLength];
-        SecondMoments = new float[layout.TrainableLength];
     }
+
+    /// <summary>True once gradients or moments have been allocated (a backward pass or an optimizer step ran).</summary>
+    public bool HasTrainingBuffers => _gradients != null || _firstMoments != null || _secondMoments != null;
 
     /// <summary>The size table.</summary>
     public ParameterLayout Layout { get; }
@@ -26,13 +32,23 @@ public sealed class ParameterSet
     public float[] Values { get; }
 
     /// <summary>Gradients of the trainable prefix (same offsets as <see cref="Values"/>).</summary>
-    public float[] Gradients { get; }
+    public float[] Gradients => Lazy(ref _gradients);
 
     /// <summary>AdamW first moments (m) of the trainable prefix.</summary>
-    public float[] FirstMoments { get; }
+    public float[] FirstMoments => Lazy(ref _firstMoments);
 
     /// <summary>AdamW second moments (v) of the trainable prefix.</summary>
-    public float[] SecondMoments { get; }
+    public float[] SecondMoments => Lazy(ref _secondMoments);
+
+    // Backward passes touch gradients from several threads: the compare-exchange hands every thread the same array,
+    // and once allocated the read is a plain field load (no closure, so a training step still allocates nothing).
+    private float[] Lazy(ref float[]? buffer) => Volatile.Read(ref buffer) ?? Allocate(ref buffer);
+
+    private float[] Allocate(ref float[]? buffer)
+    {
+        Interlocked.CompareExchange(ref buffer, new float[Layout.TrainableLength], null);
+        return buffer!;
+    }
 
     /// <summary>The named tensor's handle.</summary>
     /// <exception cref="ArgumentException">Unknown name.</exception>
@@ -53,7 +69,10 @@ public sealed class ParameterSet
             : throw new InvalidOperationException($"Parameter '{handle.Name}' is frozen and has no gradient.");
 
     /// <summary>Sets every gradient to zero (one Clear).</summary>
-    public void ZeroGradients() => Array.Clear(Gradients);
+    public void ZeroGradients()
+    {
+        if (_gradients != null) Array.Clear(_gradients);
+    }
 
     /// <summary>
     /// Scales gradients so their global L2 norm is at most <paramref name="maxNorm"/>

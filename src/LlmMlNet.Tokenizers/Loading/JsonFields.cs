@@ -11,28 +11,36 @@ internal readonly record struct JsonFields(string File, string Path, JsonElement
 
     private string Join(string field) => Path.Length == 0 ? field : field.Length == 0 ? Path : $"{Path}.{field}";
 
-    public bool Has(string field) => Element.ValueKind == JsonValueKind.Object && Element.TryGetProperty(field, out var v) && v.ValueKind != JsonValueKind.Null;
+    public bool Has(string field) => Element.ValueKind == JsonValueKind.Object && Get(field, out var v) && v.ValueKind != JsonValueKind.Null;
+
+    // Every field read goes through here, so an array or a number where an object belongs is a named format error,
+    // not the InvalidOperationException JsonElement throws.
+    private bool Get(string field, out JsonElement value)
+    {
+        if (Element.ValueKind != JsonValueKind.Object) throw Error("", $"expected a JSON object, got {Element.ValueKind.ToString().ToLowerInvariant()}.");
+        return Element.TryGetProperty(field, out value);
+    }
 
     public JsonFields Object(string field)
     {
-        if (!Element.TryGetProperty(field, out var v) || v.ValueKind != JsonValueKind.Object)
+        if (!Get(field, out var v) || v.ValueKind != JsonValueKind.Object)
             throw Error(field, "expected a JSON object.");
         return new JsonFields(File, Join(field), v);
     }
 
     public JsonElement Raw(string field) =>
-        Element.TryGetProperty(field, out var v) ? v : throw Error(field, "missing.");
+        Get(field, out var v) ? v : throw Error(field, "missing.");
 
     public string String(string field) =>
-        Element.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Error(field, "expected a string.");
+        Get(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Error(field, "expected a string.");
 
     public string? OptionalString(string field) =>
-        !Element.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null ? null
+        !Get(field, out var v) || v.ValueKind == JsonValueKind.Null ? null
         : v.ValueKind == JsonValueKind.String ? v.GetString() : throw Error(field, "expected a string or null.");
 
     public bool Bool(string field, bool fallback)
     {
-        if (!Element.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null) return fallback;
+        if (!Get(field, out var v) || v.ValueKind == JsonValueKind.Null) return fallback;
         return v.ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => throw Error(field, "expected true or false.") };
     }
 
@@ -40,14 +48,19 @@ internal readonly record struct JsonFields(string File, string Path, JsonElement
 
     public int Int(string field, int? fallback = null)
     {
-        if (!Element.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null)
+        if (!Get(field, out var v) || v.ValueKind == JsonValueKind.Null)
             return fallback ?? throw Error(field, "missing (expected an integer).");
         return v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) ? i : throw Error(field, "expected an integer.");
     }
 
+    public double Double(string field) =>
+        Get(field, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw Error(field, "expected a number.");
+
+    public JsonFields Field(string field) => new(File, Join(field), Raw(field));
+
     public IEnumerable<JsonFields> Array(string field)
     {
-        if (!Element.TryGetProperty(field, out var v) || v.ValueKind != JsonValueKind.Array) throw Error(field, "expected a JSON array.");
+        if (!Get(field, out var v) || v.ValueKind != JsonValueKind.Array) throw Error(field, "expected a JSON array.");
         int i = 0;
         foreach (var item in v.EnumerateArray()) yield return new JsonFields(File, $"{Join(field)}[{i++}]", item);
     }
@@ -55,7 +68,7 @@ internal readonly record struct JsonFields(string File, string Path, JsonElement
     /// <summary>A special token given as a string or as an AddedToken object with "content".</summary>
     public string? TokenName(string field)
     {
-        if (!Element.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (!Get(field, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind == JsonValueKind.String) return v.GetString();
         if (v.ValueKind == JsonValueKind.Object && v.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String) return c.GetString();
         throw Error(field, "expected a token string or an object with \"content\".");

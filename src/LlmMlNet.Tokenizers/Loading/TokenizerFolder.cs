@@ -59,6 +59,7 @@ internal static class TokenizerFolder
                 ModelMaxLength = maxLength,
             };
             try { return VocabularyFiles.ByteLevelBpe(vocab, VocabularyFiles.ReadMerges(mergesTxt), options, names); }
+            catch (ArgumentException e) when (e.ParamName == "vocabulary") { throw new TokenizerFormatException(vocabJson, "(vocabulary)", e.Message, e); }
             catch (ArgumentException e) { throw new TokenizerFormatException(mergesTxt, "(merges)", e.Message, e); }
         }
         throw new FileNotFoundException($"No tokenizer files in {folder}: expected tokenizer.json, vocab.txt, or vocab.json with merges.txt.");
@@ -84,8 +85,13 @@ internal static class TokenizerFolder
 
     private static int? MaxLength(JsonFields? config, JsonFields? modelConfig, string modelType)
     {
-        if (config is { } c && c.Has("model_max_length") && c.Raw("model_max_length").TryGetDouble(out double length) && length < HuggingFaceUnsetLength)
-            return (int)length;
+        if (config is { } c && c.Has("model_max_length"))
+        {
+            var raw = c.Raw("model_max_length");
+            if (raw.ValueKind != System.Text.Json.JsonValueKind.Number || !raw.TryGetDouble(out double length) || length < 1 || length != Math.Floor(length))
+                throw c.Error("model_max_length", $"expected a positive integer, got {raw.GetRawText()}.");
+            if (length < HuggingFaceUnsetLength) return length <= int.MaxValue ? (int)length : null;
+        }
         if (modelConfig is not { } m) return null;
         if (m.Has("n_positions")) return m.Int("n_positions");
         if (m.Has("max_position_embeddings"))

@@ -77,20 +77,22 @@ internal static class TokenizerJsonReader
                 }
                 var unk = m.OptionalString("unk_token") ?? "[UNK]";
                 if (!vocab.ContainsKey(unk)) throw m.Error("unk_token", $"'{unk}' is not in model.vocab.");
-                return new WordPieceModel(ordered, unk, m.OptionalString("continuing_subword_prefix") ?? "##", m.Int("max_input_chars_per_word", 100));
+                int maxChars = m.Int("max_input_chars_per_word", 100);
+                if (maxChars < 1) throw m.Error("max_input_chars_per_word", $"must be at least 1, got {maxChars} (every word would become the unknown token).");
+                return new WordPieceModel(ordered, unk, m.OptionalString("continuing_subword_prefix") ?? "##", maxChars);
             }
             case "BPE":
             {
                 if (preTokenizer is not ByteLevelPreTokenizer)
                     throw m.Error("type", "BPE is supported only as byte-level BPE (pre_tokenizer.type ByteLevel), as GPT-2 and RoBERTa use it.");
-                if (m.Has("dropout") && m.Raw("dropout").GetDouble() != 0) throw m.Error("dropout", "BPE dropout is not supported.");
+                if (m.Has("dropout") && m.Double("dropout") != 0) throw m.Error("dropout", "BPE dropout is not supported.");
                 if (!string.IsNullOrEmpty(m.OptionalString("continuing_subword_prefix"))) throw m.Error("continuing_subword_prefix", "must be empty for byte-level BPE.");
                 if (!string.IsNullOrEmpty(m.OptionalString("end_of_word_suffix"))) throw m.Error("end_of_word_suffix", "must be empty for byte-level BPE.");
                 if (m.Bool("byte_fallback", false)) throw m.Error("byte_fallback", "byte fallback is not supported.");
                 var merges = new List<(string, string)>();
                 foreach (var merge in m.Array("merges")) merges.Add(ParseMerge(merge));
                 try { return new ByteLevelBpeModel(vocab, merges); }
-                catch (ArgumentException e) { throw m.Error("merges", e.Message); }
+                catch (ArgumentException e) { throw m.Error(e.ParamName == "vocabulary" ? "vocab" : "merges", e.Message); }
             }
             default:
                 throw m.Error("type", $"model type '{type ?? "(none)"}' is not supported (supported: WordPiece, BPE).");
@@ -118,14 +120,14 @@ internal static class TokenizerJsonReader
         {
             case "BertProcessing":
             {
-                var (sep, sepId) = Pair(p, "sep");
-                var (cls, clsId) = Pair(p, "cls");
+                var (sep, sepId) = Pair(p, "sep", model, added);
+                var (cls, clsId) = Pair(p, "cls", model, added);
                 return PostProcessor.Bert(cls, clsId, sep, sepId);
             }
             case "RobertaProcessing":
             {
-                var (sep, sepId) = Pair(p, "sep");
-                var (cls, clsId) = Pair(p, "cls");
+                var (sep, sepId) = Pair(p, "sep", model, added);
+                var (cls, clsId) = Pair(p, "cls", model, added);
                 return PostProcessor.Roberta(cls, clsId, sep, sepId, p.Bool("trim_offsets", true), p.Bool("add_prefix_space", true));
             }
             case "ByteLevel":
@@ -137,8 +139,9 @@ internal static class TokenizerJsonReader
                 foreach (var entry in map.Element.EnumerateObject())
                 {
                     var st = map.Object(entry.Name);
-                    var ids = st.Array("ids").Select(i => i.Element.TryGetInt32(out int v) ? v : throw i.Error("", "expected an integer id.")).ToArray();
-                    var tokens = st.Array("tokens").Select(t => t.Element.GetString() ?? throw t.Error("", "expected a string.")).ToArray();
+                    var ids = st.Array("ids").Select(i => i.Element.ValueKind == JsonValueKind.Number && i.Element.TryGetInt32(out int v) && v >= 0
+                        ? KnownId(i, v, model, added) : throw i.Error("", "expected a non-negative integer id.")).ToArray();
+                    var tokens = st.Array("tokens").Select(t => t.Element.ValueKind == JsonValueKind.String ? t.Element.GetString()! : throw t.Error("", "expected a string.")).ToArray();
                     if (ids.Length != tokens.Length) throw st.Error("ids", "ids and tokens differ in length.");
                     specials[entry.Name] = (ids, tokens);
                 }
@@ -149,13 +152,21 @@ internal static class TokenizerJsonReader
         }
     }
 
-    private static (string Token, int Id) Pair(JsonFields p, string field)
+    private static (string Token, int Id) Pair(JsonFields p, string field, TokenizerModel model, List<AddedToken> added)
     {
         var e = p.Raw(field);
-        if (e.ValueKind == JsonValueKind.Array && e.GetArrayLength() == 2 && e[0].ValueKind == JsonValueKind.String && e[1].TryGetInt32(out int id))
-            return (e[0].GetString()!, id);
+        if (e.ValueKind == JsonValueKind.Array && e.GetArrayLength() == 2 && e[0].ValueKind == JsonValueKind.String
+            && e[1].ValueKind == JsonValueKind.Number && e[1].TryGetInt32(out int id) && id >= 0)
+            return (e[0].GetString()!, KnownId(p.Field(field), id, model, added));
         throw p.Error(field, "expected [\"token\", id].");
     }
+
+    // A special token's id must name a token the tokenizer has (model vocabulary or added token): an id past both would
+    // index outside the model's embedding table later, far from the file that caused it.
+    private static int KnownId(JsonFields where, int id, TokenizerModel model, List<AddedToken> added) =>
+        id < model.VocabularySize || added.Any(a => a.Id == id)
+            ? id
+            : throw where.Error("", $"id {id} is neither in model.vocab (0..{model.VocabularySize - 1}) nor an added token.");
 
     private static List<TemplatePiece> Template(JsonFields p, string field, Dictionary<string, (int[] Ids, string[] Tokens)> specials)
     {

@@ -29,7 +29,8 @@ internal static class VocabularyFiles
         var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var entry in document.RootElement.EnumerateObject())
         {
-            if (!entry.Value.TryGetInt32(out int id) || id < 0) throw root.Error(entry.Name, "expected a non-negative integer id.");
+            if (entry.Value.ValueKind != System.Text.Json.JsonValueKind.Number || !entry.Value.TryGetInt32(out int id) || id < 0)
+                throw root.Error(entry.Name, "expected a non-negative integer id.");
             vocab[entry.Name] = id;
         }
         return vocab;

@@ -27,22 +27,28 @@ internal sealed class ByteLevelBpeModel : TokenizerModel
     [ThreadStatic] private static Workspace? t_workspace;
 
     /// <summary>Creates the model.</summary>
-    /// <exception cref="ArgumentException">A merge names a token missing from the vocabulary, or a byte has no token.</exception>
+    /// <exception cref="ArgumentException">
+    /// An id outside 0..N-1 or given twice, a merge that names a token missing from the vocabulary, or a byte without a token.
+    /// </exception>
     public ByteLevelBpeModel(IReadOnlyDictionary<string, int> vocabulary, IReadOnlyList<(string Left, string Right)> merges)
     {
         _vocab = new Dictionary<string, int>(vocabulary, StringComparer.Ordinal);
-        int size = _vocab.Count == 0 ? 0 : _vocab.Values.Max() + 1;
-        _idToToken = new string[size];
-        foreach (var (token, id) in _vocab)
-        {
-            if (id < 0) throw new ArgumentException($"The BPE vocabulary gives '{token}' a negative id {id}.", nameof(vocabulary));
-            _idToToken[id] = token;
-        }
         for (int b = 0; b < 256; b++)
         {
             var symbol = ByteLevelAlphabet.ByteToChar[b].ToString();
             if (!_vocab.TryGetValue(symbol, out _byteIds[b]))
                 throw new ArgumentException($"The byte-level BPE vocabulary has no token for byte 0x{b:X2} ('{symbol}').", nameof(vocabulary));
+        }
+        // Ids must be 0..N-1 (every released vocab.json is): the id → token table is sized by the entry count, so an id
+        // of 2147483647 in a 3-line file is refused instead of allocating gigabytes, as a gap or a repeat would misdecode.
+        _idToToken = new string[_vocab.Count];
+        foreach (var (token, id) in _vocab)
+        {
+            if (id < 0 || id >= _idToToken.Length)
+                throw new ArgumentException($"The BPE vocabulary gives '{token}' the id {id}; ids must be 0..{_idToToken.Length - 1} (one per entry).", nameof(vocabulary));
+            if (_idToToken[id] is { } other)
+                throw new ArgumentException($"The BPE vocabulary gives the id {id} to both '{other}' and '{token}'.", nameof(vocabulary));
+            _idToToken[id] = token;
         }
         _merges = new Dictionary<long, long>(merges.Count);
         Merges = merges;

@@ -66,7 +66,7 @@ public static class BottleneckAdapterFormat
         if (!File.Exists(configPath)) throw new InvalidDataException($"No {ConfigFileName} in '{directory}'.");
         if (!File.Exists(weightsPath)) throw new InvalidDataException($"No {WeightsFileName} in '{directory}'.");
         BottleneckOptions options;
-        using (var document = JsonDocument.Parse(File.ReadAllBytes(configPath)))
+        using (var document = AdapterJson.Parse(configPath))
         {
             var root = document.RootElement;
             if (String(root, "format", configPath) != FormatName)
@@ -86,10 +86,16 @@ public static class BottleneckAdapterFormat
                 AfterFeedForward = Bool(root, "after_feed_forward", configPath),
             };
         }
+        using var file = SafetensorsFile.Open(weightsPath);
+        // bottleneck_size comes from a small JSON file: every adapter holds a [size, hidden] down-projection, so the file
+        // must hold at least that many elements per layer before adapters of that size are allocated.
+        long stored = file.Tensors.Values.Sum(t => t.ElementCount);
+        if (options.BottleneckSize <= 0 || (long)options.BottleneckSize * config.HiddenSize * config.NumLayers > stored)
+            throw new InvalidDataException(
+                $"{configPath}: bottleneck_size {options.BottleneckSize} does not fit {weightsPath}, which holds {stored} values for {config.NumLayers} layers of hidden size {config.HiddenSize}.");
         BottleneckAdapter adapter;
         try { adapter = BottleneckAdapter.Allocate(config, options); }
         catch (ArgumentException e) { throw new InvalidDataException($"{configPath}: {e.Message}", e); }
-        using var file = SafetensorsFile.Open(weightsPath);
         foreach (var handle in adapter.Parameters.Layout.Tensors)
         {
             if (!file.Contains(handle.Name)) throw new InvalidDataException($"{weightsPath}: missing tensor '{handle.Name}'.");
@@ -103,6 +109,7 @@ public static class BottleneckAdapterFormat
 
     private static JsonElement Field(JsonElement root, string name, string path, JsonValueKind kind)
     {
+        if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{path}: expected a JSON object, got {root.ValueKind}.");
         if (!root.TryGetProperty(name, out var value)) throw new InvalidDataException($"{path}: missing field '{name}'.");
         if (value.ValueKind != kind && !(kind == JsonValueKind.True && value.ValueKind == JsonValueKind.False))
             throw new InvalidDataException($"{path}: field '{name}' is {value.ValueKind}, expected {(kind == JsonValueKind.True ? "a boolean" : kind.ToString())}.");

@@ -62,7 +62,7 @@ public static class PeftLoraFormat
     {
         var path = Path.Combine(directory, ConfigFileName);
         if (!File.Exists(path)) throw new InvalidDataException($"No {ConfigFileName} in '{directory}'.");
-        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+        using var document = AdapterJson.Parse(path);
         var root = document.RootElement;
         string peftType = Field(root, "peft_type", path, JsonValueKind.String).GetString()!;
         if (peftType != "LORA") throw new InvalidDataException($"{path}: peft_type is '{peftType}', expected 'LORA'.");
@@ -73,9 +73,9 @@ public static class PeftLoraFormat
             throw new InvalidDataException($"{path}: bias '{bias.GetString()}' is not supported; only \"none\".");
         return new LoraOptions
         {
-            Rank = Field(root, "r", path, JsonValueKind.Number).GetInt32(),
-            Alpha = (float)Field(root, "lora_alpha", path, JsonValueKind.Number).GetDouble(),
-            Dropout = root.TryGetProperty("lora_dropout", out var d) && d.ValueKind == JsonValueKind.Number ? (float)d.GetDouble() : 0f,
+            Rank = AdapterJson.PositiveInt(Field(root, "r", path, JsonValueKind.Number), "r", path),
+            Alpha = AdapterJson.FiniteFloat(Field(root, "lora_alpha", path, JsonValueKind.Number), "lora_alpha", path),
+            Dropout = root.TryGetProperty("lora_dropout", out var d) && d.ValueKind == JsonValueKind.Number ? AdapterJson.FiniteFloat(d, "lora_dropout", path) : 0f,
             TargetModules = targets.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String
                 ? t.GetString()!
                 : throw new InvalidDataException($"{path}: target_modules holds a non-string entry.")).ToArray(),
@@ -92,12 +92,16 @@ public static class PeftLoraFormat
     public static LoraAdapter Load(string directory, TransformerConfig config, IDictionary<string, float[]>? headValues = null)
     {
         var options = ReadOptions(directory);
-        LoraAdapter adapter;
-        try { adapter = LoraAdapter.Allocate(config, options); }
-        catch (ArgumentException e) { throw new InvalidDataException($"{Path.Combine(directory, ConfigFileName)}: {e.Message}", e); }
         var weightsPath = Path.Combine(directory, WeightsFileName);
         if (!File.Exists(weightsPath)) throw new InvalidDataException($"No {WeightsFileName} in '{directory}'.");
         using var file = SafetensorsFile.Open(weightsPath);
+        // r comes from a small JSON file: compare it with the stored matrices before allocating rank-r adapters for every module.
+        foreach (var (name, info) in file.Tensors)
+            if (name.Contains(".lora_A.", StringComparison.Ordinal) && (info.Shape.Count != 2 || info.Shape[0] != options.Rank))
+                throw new InvalidDataException($"{Path.Combine(directory, ConfigFileName)}: r is {options.Rank} but {weightsPath} stores '{name}' with shape {info.ShapeText}.");
+        LoraAdapter adapter;
+        try { adapter = LoraAdapter.Allocate(config, options); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{Path.Combine(directory, ConfigFileName)}: {e.Message}", e); }
         var expected = new HashSet<string>(StringComparer.Ordinal);
         foreach (var module in adapter.Modules)
         {
@@ -128,6 +132,7 @@ public static class PeftLoraFormat
 
     private static JsonElement Field(JsonElement root, string name, string path, params JsonValueKind[] kinds)
     {
+        if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{path}: expected a JSON object, got {root.ValueKind}.");
         if (!root.TryGetProperty(name, out var value)) throw new InvalidDataException($"{path}: missing field '{name}'.");
         if (!kinds.Contains(value.ValueKind))
             throw new InvalidDataException($"{path}: field '{name}' is {value.ValueKind}, expected {string.Join(" or ", kinds)}.");
@@ -157,7 +162,11 @@ public static class PeftLoraFormat
         json.WriteString("peft_type", "LORA");
         json.WriteNumber("r", adapter.Options.Rank);
         json.WriteStartArray("target_modules");
-        foreach (var t in adapter.Options.TargetModules) json.WriteStringValue(t);
+        // "all-linear" is written as the module names it selected, which PEFT (and our reader) match exactly.
+        var targets = adapter.Options.TargetModules.Contains(LoraTargets.AllLinear)
+            ? adapter.Modules.Select(m => m.ModuleName)
+            : adapter.Options.TargetModules;
+        foreach (var t in targets) json.WriteStringValue(t);
         json.WriteEndArray();
         json.WriteString("task_type", taskType);
         json.WriteEndObject();

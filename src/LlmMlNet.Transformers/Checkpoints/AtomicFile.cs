@@ -1,6 +1,6 @@
 // Writes a file atomically: the content goes to a temporary file in the same folder, is flushed to
 // disk, and is then renamed over the target, so readers see the old file or the new one, never half.
-// Not a general file-system utility: no locking between concurrent writers.
+// The folder is fsync'ed after the rename. Not a general file-system utility: no locking between concurrent writers.
 namespace LlmMlNet.Transformers.Checkpoints;
 
 /// <summary>Atomic whole-file writes (temp file + rename).</summary>
@@ -15,6 +15,10 @@ public static class AtomicFile
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(folder);
+        // Temporaries of this same file left by a killed writer (never another file's: those may be in flight).
+        foreach (var orphan in Directory.EnumerateFiles(folder, $".{Path.GetFileName(full)}.*.tmp"))
+            if (Path.GetFileName(orphan).Length == Path.GetFileName(full).Length + 38)
+                try { File.Delete(orphan); } catch (IOException) { }
         var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -24,6 +28,7 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
+            DirectorySync.Flush(folder);
         }
         catch
         {

@@ -1,6 +1,6 @@
-// A Hugging Face model folder's weights: one model.safetensors, or the shards listed by
-// model.safetensors.index.json (weight_map), opened memory-mapped and presented as one name → tensor
-// lookup. A folder holding only pickle weights gets a clear "not supported" error. Not aware of model keys.
+// A Hugging Face model folder's weights: one model.safetensors or pytorch_model.bin, or the shards listed
+// by model.safetensors.index.json / pytorch_model.bin.index.json (weight_map), presented as one name →
+// tensor lookup. safetensors wins when both exist, as in from_pretrained. Not aware of model keys.
 using System.Text.Json;
 
 namespace LlmMlNet.Transformers.Checkpoints;
@@ -12,13 +12,17 @@ public sealed class CheckpointFolder : IDisposable
     public const string WeightsFileName = "model.safetensors";
     /// <summary>Shard index name.</summary>
     public const string IndexFileName = "model.safetensors.index.json";
+    /// <summary>PyTorch's single-file weights name (zip format, read without running its pickle).</summary>
+    public const string PyTorchWeightsFileName = "pytorch_model.bin";
+    /// <summary>PyTorch's shard index name.</summary>
+    public const string PyTorchIndexFileName = "pytorch_model.bin.index.json";
     /// <summary>Configuration name.</summary>
     public const string ConfigFileName = "config.json";
 
-    private readonly List<SafetensorsFile> _files;
-    private readonly Dictionary<string, SafetensorsFile> _byTensor;
+    private readonly List<IWeightsFile> _files;
+    private readonly Dictionary<string, IWeightsFile> _byTensor;
 
-    private CheckpointFolder(string directory, List<SafetensorsFile> files, Dictionary<string, SafetensorsFile> byTensor)
+    private CheckpointFolder(string directory, List<IWeightsFile> files, Dictionary<string, IWeightsFile> byTensor)
     {
         Directory = directory;
         _files = files;
@@ -34,14 +38,18 @@ public sealed class CheckpointFolder : IDisposable
     /// <summary>Every tensor name across all shards.</summary>
     public IReadOnlyCollection<string> TensorNames => _byTensor.Keys;
 
-    /// <summary>The open safetensors files (one, or one per shard).</summary>
-    public IReadOnlyList<SafetensorsFile> Files => _files;
+    /// <summary>The open weight files (one, or one per shard).</summary>
+    public IReadOnlyList<IWeightsFile> Files => _files;
 
     /// <summary>Opens the weights of <paramref name="directory"/>.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    /// <exception cref="NotSupportedException">The folder holds only pytorch_model.bin (pickle) or other non-safetensors weights.</exception>
+    /// <exception cref="NotSupportedException">The folder holds only TensorFlow or Flax weights.</exception>
     /// <exception cref="FileNotFoundException">No weights at all, or a shard named by the index is missing.</exception>
-    /// <exception cref="InvalidDataException">A file fails validation, the index is malformed, a tensor is in two shards, or a shard lacks a tensor the index assigns to it.</exception>
+    /// <exception cref="InvalidDataException">
+    /// A file fails validation (for pytorch_model.bin: also a pickle that references anything but the tensor-rebuild
+    /// functions, named; nothing in it runs), the index is malformed, a tensor is in two shards, or a shard lacks a tensor
+    /// the index assigns to it.
+    /// </exception>
     public static CheckpointFolder Open(string directory)
     {
         var full = Path.GetFullPath(directory);
@@ -50,15 +58,14 @@ public sealed class CheckpointFolder : IDisposable
         var index = Path.Combine(full, IndexFileName);
         if (File.Exists(single)) return FromFiles(full, [single], null);
         if (File.Exists(index)) return FromIndex(full, index);
-        foreach (var pickle in new[] { "pytorch_model.bin", "pytorch_model.bin.index.json" })
-            if (File.Exists(Path.Combine(full, pickle)))
-                throw new NotSupportedException(
-                    $"{full}: holds only {pickle}: pickle checkpoints are not supported; convert to safetensors " +
-                    "(in Python: AutoModel.from_pretrained(dir).save_pretrained(dir, safe_serialization=True))");
+        var bin = Path.Combine(full, PyTorchWeightsFileName);
+        if (File.Exists(bin)) return FromFiles(full, [bin], null);
+        var binIndex = Path.Combine(full, PyTorchIndexFileName);
+        if (File.Exists(binIndex)) return FromIndex(full, binIndex);
         foreach (var other in new[] { "tf_model.h5", "flax_model.msgpack" })
             if (File.Exists(Path.Combine(full, other)))
                 throw new NotSupportedException($"{full}: holds only {other}: only safetensors weights are supported; convert to safetensors");
-        throw new FileNotFoundException($"{full}: no {WeightsFileName} or {IndexFileName} found", single);
+        throw new FileNotFoundException($"{full}: no {WeightsFileName}, {IndexFileName}, {PyTorchWeightsFileName} or {PyTorchIndexFileName} found", single);
     }
 
     private static CheckpointFolder FromIndex(string directory, string indexPath)
@@ -67,7 +74,8 @@ public sealed class CheckpointFolder : IDisposable
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(indexPath));
-            if (!document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
                 throw new InvalidDataException($"{indexPath}: missing object field 'weight_map'");
             weightMap = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var item in map.EnumerateObject())
@@ -92,13 +100,13 @@ public sealed class CheckpointFolder : IDisposable
 
     private static CheckpointFolder FromFiles(string directory, List<string> paths, (string Path, Dictionary<string, string> Map)? index)
     {
-        var files = new List<SafetensorsFile>();
+        var files = new List<IWeightsFile>();
         try
         {
-            var byTensor = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
+            var byTensor = new Dictionary<string, IWeightsFile>(StringComparer.Ordinal);
             foreach (var path in paths)
             {
-                var file = SafetensorsFile.Open(path);
+                IWeightsFile file = path.EndsWith(".safetensors", StringComparison.Ordinal) ? SafetensorsFile.Open(path) : PyTorchBinFile.Open(path);
                 files.Add(file);
                 foreach (var name in file.Tensors.Keys)
                     if (!byTensor.TryAdd(name, file))
@@ -122,11 +130,15 @@ public sealed class CheckpointFolder : IDisposable
 
     /// <summary>The file that holds <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">No shard holds it.</exception>
-    public SafetensorsFile FileOf(string name) =>
+    public IWeightsFile FileOf(string name) =>
         _byTensor.TryGetValue(name, out var file) ? file : throw new KeyNotFoundException($"{Directory}: no tensor named '{name}'");
 
     /// <summary>Header entry of <paramref name="name"/>.</summary>
     public SafetensorsTensorInfo Info(string name) => FileOf(name).Tensors[name];
+
+    /// <summary>True when <paramref name="directory"/> holds weights <see cref="Open"/> reads (either format, single or sharded).</summary>
+    public static bool HasWeights(string directory) =>
+        new[] { WeightsFileName, IndexFileName, PyTorchWeightsFileName, PyTorchIndexFileName }.Any(f => File.Exists(Path.Combine(directory, f)));
 
     /// <summary>Unmaps every shard.</summary>
     public void Dispose()

@@ -27,10 +27,46 @@ public static class CheckpointLoader
     /// An encoder weight is missing (the message names the key; DistilBERT's sinusoidal position table may be
     /// absent and is then reported as initialized, since it is computed, not learned), a tensor's shape does not match the
     /// config (naming file, tensor, both shapes), or a weight's dtype is not F32/F16/BF16; thrown before any
-    /// parameter is written. Buffers of other dtypes (int64 position_ids) are fine: they are ignored.
+    /// parameter is written. Also a NaN or infinite weight (naming file, tensor and element), found while copying. Buffers of other dtypes (int64 position_ids) are fine: they are ignored.
     /// </exception>
     public static CheckpointLoadReport Load(CheckpointFolder folder, TransformerConfig config, IReadOnlySet<KeyGroup> groups,
         ParameterView target, bool ignoreMismatchedHeadSizes = false)
+    {
+        var plan = Plan(folder, config, groups, ignoreMismatchedHeadSizes);
+        foreach (var group in plan.ToLoad.GroupBy(m => m.HfName))
+        {
+            var stored = plan.Canonical[group.Key];
+            var file = folder.FileOf(stored);
+            if (group.All(m => m.IsDirect))
+            {
+                foreach (var mapping in group)
+                {
+                    var view = Checked(target, mapping);
+                    file.ReadFloat32(stored, view);
+                    RequireFinite(view, file.Path, stored);
+                }
+                continue;
+            }
+            // Transposed or split tensors go through one temporary of that single tensor.
+            var whole = file.ReadFloat32(stored);
+            RequireFinite(whole, file.Path, stored);
+            foreach (var mapping in group) mapping.Gather(whole, Checked(target, mapping));
+        }
+        return plan.Report;
+    }
+
+    /// <summary>
+    /// Runs every check of <see cref="Load"/> (keys, dtypes, shapes against the config) without copying anything, so callers can
+    /// refuse a config whose sizes disagree with the weight files' headers before allocating a model of those sizes.
+    /// </summary>
+    /// <returns>The report <see cref="Load"/> would return.</returns>
+    /// <exception cref="InvalidDataException">As <see cref="Load"/>.</exception>
+    public static CheckpointLoadReport Check(CheckpointFolder folder, TransformerConfig config, IReadOnlySet<KeyGroup> groups, bool ignoreMismatchedHeadSizes = false) =>
+        Plan(folder, config, groups, ignoreMismatchedHeadSizes).Report;
+
+    private sealed record LoadPlan(List<TensorMapping> ToLoad, Dictionary<string, string> Canonical, CheckpointLoadReport Report);
+
+    private static LoadPlan Plan(CheckpointFolder folder, TransformerConfig config, IReadOnlySet<KeyGroup> groups, bool ignoreMismatchedHeadSizes)
     {
         var table = KeyTable.For(config.Family);
         var mappings = table.Expand(config, groups);
@@ -97,25 +133,19 @@ public static class CheckpointLoader
             toLoad.Add(mapping);
         }
 
-        foreach (var group in toLoad.GroupBy(m => m.HfName))
-        {
-            var stored = canonical[group.Key];
-            var file = folder.FileOf(stored);
-            if (group.All(m => m.IsDirect))
-            {
-                foreach (var mapping in group) file.ReadFloat32(stored, Checked(target, mapping));
-                continue;
-            }
-            // Transposed or split tensors go through one temporary of that single tensor.
-            var whole = file.ReadFloat32(stored);
-            foreach (var mapping in group) mapping.Gather(whole, Checked(target, mapping));
-        }
-
-        return new CheckpointLoadReport(folder.Directory,
+        return new LoadPlan(toLoad, canonical, new CheckpointLoadReport(folder.Directory,
             toLoad.Select(m => m.OurName).ToList(),
             initialized.Select(m => m.OurName).ToList(),
             initialized.Select(m => m.HfName).Distinct().ToList(),
-            unexpected, ignored, tied);
+            unexpected, ignored, tied));
+    }
+
+    // A NaN or infinite weight makes every output NaN far from its cause (predict then fails serializing JSON): refuse it here.
+    private static void RequireFinite(ReadOnlySpan<float> values, string file, string tensor)
+    {
+        for (var i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i]))
+                throw new InvalidDataException($"{file}: tensor '{tensor}' holds {values[i]} at element {i}; weights must be finite numbers");
     }
 
     private static bool IsComputedTable(TransformerConfig config, TensorMapping mapping) =>

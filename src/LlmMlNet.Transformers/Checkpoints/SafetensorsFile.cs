@@ -7,7 +7,7 @@ using System.IO.MemoryMappedFiles;
 namespace LlmMlNet.Transformers.Checkpoints;
 
 /// <summary>An open safetensors file whose tensors can be read as float32.</summary>
-public sealed unsafe class SafetensorsFile : IDisposable
+public sealed unsafe class SafetensorsFile : IWeightsFile
 {
     private readonly MemoryMappedFile _map;
     private readonly MemoryMappedViewAccessor _view;
@@ -45,10 +45,23 @@ public sealed unsafe class SafetensorsFile : IDisposable
     {
         var full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full)) throw new FileNotFoundException($"safetensors file not found: {full}", full);
-        var fileLength = new FileInfo(full).Length;
-        if (fileLength < 8)
-            throw new InvalidDataException($"{full}: truncated: {fileLength} bytes, fewer than the 8-byte header length");
-        var map = MemoryMappedFile.CreateFromFile(full, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        // The length comes from the opened stream, i.e. the final target: the Hugging Face cache stores every
+        // file as a symlink into blobs/, and FileInfo.Length of a link is the link's own size.
+        var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read);
+        long fileLength;
+        MemoryMappedFile map;
+        try
+        {
+            fileLength = stream.Length;
+            if (fileLength < 8)
+                throw new InvalidDataException($"{full}: truncated: {fileLength} bytes, fewer than the 8-byte header length");
+            map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
         MemoryMappedViewAccessor? view = null;
         var acquired = false;
         try

@@ -114,7 +114,8 @@ public sealed class SafetensorsHeader
         if (!entry.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array
             || offsets.GetArrayLength() != 2)
             throw Bad(file, name, "missing field 'data_offsets' of two integers");
-        if (!offsets[0].TryGetInt64(out var begin) || !offsets[1].TryGetInt64(out var end) || begin < 0 || end < begin)
+        if (offsets[0].ValueKind != JsonValueKind.Number || offsets[1].ValueKind != JsonValueKind.Number
+            || !offsets[0].TryGetInt64(out var begin) || !offsets[1].TryGetInt64(out var end) || begin < 0 || end < begin)
             throw Bad(file, name, $"data_offsets {offsets.GetRawText()} are not two ordered non-negative integers");
         if (end > dataLength)
             throw Bad(file, name,

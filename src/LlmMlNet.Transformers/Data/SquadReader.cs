@@ -222,7 +222,7 @@ public sealed class SquadReader : IEnumerable<QaExample>
             reason = $"answer {k} has an empty text";
             return null;
         }
-        if (start + text.Length > context.Length)
+        if ((long)start + text.Length > context.Length) // long: answer_start 2147483647 must not wrap around
         {
             reason = $"answer {k} '{text}' at {start} runs past the end of the context ({context.Length} chars)";
             return null;

@@ -230,6 +230,8 @@ public sealed class TextClassificationReader : IEnumerable<TextClassificationExa
         }
     }
 
+    private static readonly char[] ControlCharacters = Enumerable.Range(0, 0xA0).Select(c => (char)c).Where(char.IsControl).ToArray();
+
     private TextClassificationExample? BuildExample(
         string? text, string textName, string? pair, string? pairName, string? label, long line, out string? error)
     {
@@ -237,6 +239,12 @@ public sealed class TextClassificationReader : IEnumerable<TextClassificationExa
         if (string.IsNullOrWhiteSpace(text)) error = $"empty text in '{textName.Trim()}'";
         else if (pairName is not null && string.IsNullOrWhiteSpace(pair)) error = $"empty second text in '{pairName.Trim()}'";
         else if (Options.RequireLabels && string.IsNullOrWhiteSpace(label)) error = "empty or missing label";
+        // Invalid UTF-8 bytes decode to U+FFFD: refused here as pretrain refuses them, instead of training on replaced text.
+        else if (new[] { (text, textName), (pair, pairName), (label, "label") }.FirstOrDefault(f => f.Item1?.Contains('\uFFFD') == true) is { Item2: { } bad })
+            error = $"'{bad.Trim()}' is not valid UTF-8 (it holds U+FFFD, the character invalid bytes decode to)";
+        // A NUL or other control character would make a label of its own that no one can type.
+        else if (label is not null && label.Trim().IndexOfAny(ControlCharacters) is var at and >= 0)
+            error = $"the label holds the control character U+{(int)label.Trim()[at]:X4}";
         if (error is not null) return null;
         var trimmedLabel = string.IsNullOrWhiteSpace(label) ? null : label.Trim();
         return new TextClassificationExample(text!, pairName is null ? null : pair, trimmedLabel, line);

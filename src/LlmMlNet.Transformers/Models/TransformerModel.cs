@@ -40,6 +40,7 @@ public sealed class TransformerModel
         if (maxSequence <= 0 || maxSequence > config.MaxPositions - config.PositionOffset)
             throw new ArgumentException(
                 $"maxSequence must be in [1, {config.MaxPositions - config.PositionOffset}] (the position table), got {maxSequence}", nameof(maxSequence));
+        ActivationBudget.Check(config, maxBatch, maxSequence);
         Parameters = parameters;
         MaxBatch = maxBatch;
         MaxSequence = maxSequence;

@@ -100,9 +100,22 @@ public sealed class TransformerParameters
     {
         var config = TransformerConfigReader.Read(Path.Combine(directory, CheckpointFolder.ConfigFileName));
         if (configure != null) config = configure(config).Validate(directory);
+        // The config's sizes are compared with the weight files' headers before a model of those sizes is allocated.
+        Check(directory, config, groups, ignoreMismatchedHeadSizes: configure != null);
         var parameters = Create(config, groups, seed);
         report = parameters.Load(directory, ignoreMismatchedHeadSizes: configure != null);
         return parameters;
+    }
+
+    /// <summary>
+    /// Compares <paramref name="config"/>'s tensor shapes for <paramref name="groups"/> with the headers of <paramref name="directory"/>'s
+    /// weights without allocating or reading any tensor (a vocab_size or num_hidden_layers the weights do not have fails here).
+    /// </summary>
+    /// <exception cref="InvalidDataException">A missing encoder weight or a shape mismatch, naming the file and tensor.</exception>
+    public static CheckpointLoadReport Check(string directory, TransformerConfig config, IReadOnlySet<KeyGroup> groups, bool ignoreMismatchedHeadSizes = false)
+    {
+        using var folder = CheckpointFolder.Open(directory);
+        return CheckpointLoader.Check(folder, config, groups, ignoreMismatchedHeadSizes);
     }
 
     /// <summary>Saves config.json + model.safetensors (and tokenizer files from <paramref name="tokenizerDirectory"/>) atomically.</summary>

@@ -37,7 +37,8 @@ public sealed class ClassificationFeaturizer : IBatchCollator<ClassificationInpu
         _tokenizer = tokenizer;
         Labels = labels;
         MaxLength = maxLength;
-        _encode = new EncodeOptions { Truncation = new TruncationOptions { MaxLength = maxLength } };
+        // One window: only the truncated encoding is used, so a long row is tokenized no further than it reaches.
+        _encode = new EncodeOptions { Truncation = new TruncationOptions { MaxLength = maxLength, MaxWindows = 1 } };
         _padId = tokenizer.PadTokenId ?? tokenizer.EosTokenId ?? 0;
     }
 

@@ -52,6 +52,15 @@ public sealed class ModelSource
         return new ModelSource(config, null, null, seed);
     }
 
+    /// <summary>
+    /// Checks, before anything is allocated, that the folder's weights have the shapes <paramref name="config"/> gives
+    /// <paramref name="groups"/> (head tensors of another size are allowed unless <paramref name="exactHeads"/>); nothing for other sources.
+    /// </summary>
+    internal void CheckShapes(TransformerConfig config, IReadOnlySet<KeyGroup> groups, bool exactHeads)
+    {
+        if (Directory is not null) TransformerParameters.Check(Directory, config, groups, ignoreMismatchedHeadSizes: !exactHeads);
+    }
+
     /// <summary>Copies the base weights into <paramref name="target"/> (nothing for a fresh model); returns the folder's load report, else null.</summary>
     internal CheckpointLoadReport? LoadInto(TransformerParameters target)
     {

@@ -54,6 +54,7 @@ internal sealed class TaskModel
     public static TaskModel Build(ModelSource source, TransformerConfig config, KeyGroup? head, bool needPooler, TaskModelOptions options, int maxBatch, int maxSequence,
         SavedAdapters? saved = null)
     {
+        ActivationBudget.Check(config, maxBatch, maxSequence);
         // No head group: a causal LM, whose LM head is the tied word embedding of the encoder.
         var groups = new HashSet<KeyGroup> { KeyGroup.Encoder };
         if (head is { } h) groups.Add(h);
@@ -67,6 +68,8 @@ internal sealed class TaskModel
             FineTuningMethod.Adapter when options.Bottleneck.TrainLayerNorms => name => headNames.Contains(name) || IsLayerNorm(name),
             _ => headNames.Contains,
         };
+        // A saved task model must match its weights exactly; a base checkpoint may carry a head of another size.
+        source.CheckShapes(config, groups, exactHeads: saved is not null && options.Method != FineTuningMethod.FeatureExtraction);
         var parameters = TransformerParameters.Create(config, groups, source.Seed, trainable);
         var report = source.LoadInto(parameters);
         if (saved is not null && options.Method != FineTuningMethod.FeatureExtraction && report is { Initialized.Count: > 0 })
@@ -94,6 +97,22 @@ internal sealed class TaskModel
             default:
                 return new TaskModel(parameters, new TransformerModel(parameters, maxBatch, maxSequence, seed, null, arena), null, null, null);
         }
+    }
+
+    /// <summary>
+    /// A frozen body (encoder, plus BERT's pooler when <paramref name="pooler"/>) for feature extraction without a head: every
+    /// tensor must come from <paramref name="source"/>, since an embedding of random weights means nothing.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The source lacks a tensor of the body (or the pooler); the message names them.</exception>
+    public static TaskModel ForFeatures(ModelSource source, bool pooler, int maxBatch, int maxSequence)
+    {
+        var groups = new HashSet<KeyGroup> { KeyGroup.Encoder };
+        if (pooler) groups.Add(KeyGroup.Pooler);
+        var parameters = TransformerParameters.Create(source.Config, groups, source.Seed, _ => false);
+        if (source.LoadInto(parameters) is { Initialized.Count: > 0 } report)
+            throw new InvalidDataException($"{source.Directory}: the weights lack {string.Join(", ", report.MissingHfKeys)}.");
+        var model = new TransformerModel(parameters, maxBatch, maxSequence, source.Seed, null, new ActivationArena());
+        return new TaskModel(parameters, model, null, null, null);
     }
 
     // Our LayerNorm tensors are named "*norm.weight" / "*norm.bias" (embeddings.norm, layers.{i}.attention_norm, ffn_norm, final_norm).

@@ -30,6 +30,9 @@ public sealed record TaskModelManifest(string Task, string Method, int MaxLength
     /// <summary>Task name of extractive question answering.</summary>
     public const string QuestionAnswering = "qa";
 
+    /// <summary>Task name of a causal LM fine-tuned by SFT or DPO (Tasks.Generative.CausalLanguageModel).</summary>
+    public const string TextGeneration = "text-generation";
+
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
     /// <summary>Feature extraction's pooling ("Cls", "Mean" or "Pooler"). Default "Cls".</summary>
@@ -74,7 +77,16 @@ public sealed record TaskModelManifest(string Task, string Method, int MaxLength
     public static TaskModelManifest Load(string directory, int defaultMaxLength = 128)
     {
         var path = Path.Combine(directory, FileName);
-        if (!File.Exists(path)) return new TaskModelManifest(Classification, "full", defaultMaxLength, null);
+        if (!File.Exists(path))
+        {
+            // The manifest is written last: adapter files without it are an interrupted save, not a plain model to
+            // load while silently dropping the adapter.
+            foreach (var part in new[] { AdapterFolder, "feature_head.safetensors" })
+                if (Path.Exists(Path.Combine(directory, part)))
+                    throw new InvalidDataException(
+                        $"{path} is missing but {Path.Combine(directory, part)} exists: the save was interrupted before its last file; save or fine-tune again");
+            return new TaskModelManifest(Classification, "full", defaultMaxLength, null);
+        }
         TaskModelManifest? manifest;
         try
         {
@@ -85,7 +97,7 @@ public sealed record TaskModelManifest(string Task, string Method, int MaxLength
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }
         if (manifest is null) throw new InvalidDataException($"{path}: empty manifest.");
-        if (manifest.Task is not (Classification or QuestionAnswering)) throw new InvalidDataException($"{path}: unknown task '{manifest.Task}'.");
+        if (manifest.Task is not (Classification or QuestionAnswering or TextGeneration)) throw new InvalidDataException($"{path}: unknown task '{manifest.Task}'.");
         if (manifest.Method is not ("full" or "lora" or "adapter" or "features")) throw new InvalidDataException($"{path}: unknown method '{manifest.Method}'.");
         if (manifest.MaxLength < 4) throw new InvalidDataException($"{path}: max_length {manifest.MaxLength} is too small.");
         if (!Enum.TryParse<PoolingMode>(manifest.Pooling, ignoreCase: true, out _)) throw new InvalidDataException($"{path}: unknown pooling '{manifest.Pooling}'.");

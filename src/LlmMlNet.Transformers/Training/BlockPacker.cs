@@ -50,7 +50,7 @@ public static class BlockPacker
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(tokenizer);
         if (blockSize < 2) throw new ArgumentException($"blockSize must be >= 2, got {blockSize}.", nameof(blockSize));
-        return IterateLines(lines, tokenizer, new EncodeOptions { Truncation = new TruncationOptions { MaxLength = blockSize } });
+        return IterateLines(lines, tokenizer, new EncodeOptions { Truncation = new TruncationOptions { MaxLength = blockSize, MaxWindows = 1 } });
     }
 
     private static IEnumerable<TokenBlock> IterateLines(IEnumerable<CorpusLine> lines, Tokenizer tokenizer, EncodeOptions options)

@@ -32,6 +32,8 @@ public static class TrainerCheckpoint
         var target = Path.GetFullPath(directory);
         var parent = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(parent);
+        // A run killed mid-save left its temporary folder (up to the model's size and its two moments) behind.
+        DirectorySync.RemoveOrphans(parent);
         var temp = Path.Combine(parent, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         Directory.CreateDirectory(temp);
         try
@@ -104,8 +106,15 @@ public static class TrainerCheckpoint
             .ToList();
     }
 
-    /// <summary>The newest complete step checkpoint under <paramref name="outputDirectory"/>, or null.</summary>
-    public static string? FindLatest(string outputDirectory) => List(outputDirectory) is { Count: > 0 } all ? all[^1].Path : null;
+    /// <summary>
+    /// The newest complete step checkpoint under <paramref name="outputDirectory"/>, or null. Temporaries of a killed save are
+    /// removed first, and a checkpoint the kill left only under its hidden .old name is restored.
+    /// </summary>
+    public static string? FindLatest(string outputDirectory)
+    {
+        DirectorySync.RemoveOrphans(outputDirectory);
+        return List(outputDirectory) is { Count: > 0 } all ? all[^1].Path : null;
+    }
 
     private static SafetensorsTensor Tensor(string name, ParameterHandle handle, float[] buffer)
         => new(name, handle.Shape.ToArray().Select(d => (long)d).ToArray(), new ReadOnlyMemory<float>(buffer, handle.Offset, handle.Length));
@@ -133,12 +142,14 @@ public static class TrainerCheckpoint
         if (!Directory.Exists(target))
         {
             Directory.Move(source, target);
+            DirectorySync.Flush(Path.GetDirectoryName(target)!);
             return;
         }
         // Move the old folder aside first: at every moment one complete checkpoint sits at a known name.
         var old = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.old");
         Directory.Move(target, old);
         Directory.Move(source, target);
+        DirectorySync.Flush(Path.GetDirectoryName(target)!);
         Directory.Delete(old, recursive: true);
     }
 }

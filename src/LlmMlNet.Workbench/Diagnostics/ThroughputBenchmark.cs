@@ -69,7 +69,8 @@ public static class ThroughputBenchmark
         TransformerModel model;
         if (mode == ThroughputMode.Lora)
         {
-            lora = LoraAdapter.Create(config, new LoraOptions { Rank = options.LoraRank, Alpha = options.LoraAlpha, Seed = options.Seed });
+            // Query and value, as the PyTorch peer (bert_bench.py) adapts them, whatever the library's default targets.
+            lora = LoraAdapter.Create(config, new LoraOptions { Rank = options.LoraRank, Alpha = options.LoraAlpha, Seed = options.Seed, TargetModules = ["query", "value"] });
             var factory = lora.CreateLayerFactory(parameters.Set, arena, batchSize * length);
             model = new TransformerModel(parameters, batchSize, length, options.Seed, factory.Create, arena);
             factory.State = model.State;

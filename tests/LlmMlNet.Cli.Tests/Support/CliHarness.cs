@@ -49,7 +49,7 @@ public static class CliHarness
             Console.SetError(error);
             try
             {
-                int code = CliApp.BuildRootCommand().Parse(args).Invoke();
+                int code = CliApp.Run(args);
                 return new CliRun(code, output.ToString(), error.ToString());
             }
             finally

@@ -113,9 +113,9 @@ public class TransformerEmbeddingTests
         var transformer = ml.Transforms.Text.ExtractTransformerFeatures("Features", TestModels.BertTiny, "Text", batchSize: 3).Fit(data);
         var view = transformer.Transform(data);
         Assert.Equal(7, view.GetColumn<ReadOnlyMemory<char>>("Text").Count());
-        Assert.Equal(0, transformer.Engine.ForwardPasses);
+        Assert.Equal(0, transformer.Batches);
         Assert.Equal(7, view.GetColumn<VBuffer<float>>("Features").Count());
-        Assert.Equal(3, transformer.Engine.ForwardPasses); // ceil(7 / 3)
+        Assert.Equal(3, transformer.Batches); // ceil(7 / 3)
     }
 
     [Fact]
@@ -130,11 +130,11 @@ public class TransformerEmbeddingTests
         File.Copy(Path.Combine(TestModels.BertTiny, "config.json"), temp.Sub("config.json"));
         Assert.Contains("model.safetensors", Assert.Throws<FileNotFoundException>(
             () => ml.Transforms.Text.ExtractTransformerFeatures("F", temp.Path, "Text")).Message);
-        File.WriteAllText(temp.Sub("pytorch_model.bin"), "a pickle");
-        var pickle = Assert.Throws<FileNotFoundException>(() => ml.MulticlassClassification.Trainers.LlmTextClassification(temp.Path)).Message;
-        Assert.Contains("no model.safetensors", pickle);
-        Assert.Contains("holds pytorch_model.bin, which is not read", pickle);
-        File.Delete(temp.Sub("pytorch_model.bin"));
+        File.WriteAllText(temp.Sub("tf_model.h5"), "TensorFlow weights");
+        var other = Assert.Throws<FileNotFoundException>(() => ml.MulticlassClassification.Trainers.LlmTextClassification(temp.Path)).Message;
+        Assert.Contains("no model.safetensors", other);
+        Assert.Contains("holds tf_model.h5, which is not read", other);
+        File.Delete(temp.Sub("tf_model.h5"));
         File.Copy(Path.Combine(TestModels.BertTiny, "model.safetensors"), temp.Sub("model.safetensors"));
         Assert.Contains("vocab.txt", Assert.Throws<FileNotFoundException>(
             () => ml.Transforms.Text.ExtractTransformerFeatures("F", temp.Path, "Text")).Message);

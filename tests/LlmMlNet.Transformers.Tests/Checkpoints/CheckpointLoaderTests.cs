@@ -217,12 +217,13 @@ public sealed class CheckpointLoaderTests
     }
 
     [Fact]
-    public void PickleOnlyFolderSaysConvertToSafetensors()
+    public void LegacyPickleFolderSaysResaveOrConvert()
     {
         using var folder = new TempFolder();
         File.WriteAllBytes(folder.File("pytorch_model.bin"), [0x80, 0x02]);
-        var error = Assert.Throws<NotSupportedException>(() => CheckpointFolder.Open(folder.Path));
-        Assert.Contains("pickle checkpoints are not supported; convert to safetensors", error.Message);
+        var error = Assert.Throws<InvalidDataException>(() => CheckpointFolder.Open(folder.Path));
+        Assert.Contains("not a PyTorch zip checkpoint", error.Message);
+        Assert.Contains("convert to safetensors", error.Message);
         File.Delete(folder.File("pytorch_model.bin"));
         Assert.Contains("no model.safetensors", Assert.Throws<FileNotFoundException>(() => CheckpointFolder.Open(folder.Path)).Message);
     }

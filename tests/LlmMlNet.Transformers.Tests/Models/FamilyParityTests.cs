@@ -19,6 +19,8 @@ public sealed class FamilyParityTests
     {
         "bert", "bert-tf-names-f16", "bert-base-noprefix", "roberta", "roberta-base-noprefix", "roberta-mlm-bf16-sharded",
         "distilbert", "distilbert-sinusoidal-noprefix", "gpt2", "gpt2-noprefix-lmhead-bf16",
+        // The same checkpoints as pytorch_model.bin (python/make_pickle_fixtures.py), read by the restricted unpickler.
+        "bert-bin", "bert-tf-names-f16-bin", "roberta-mlm-bf16-sharded-bin", "gpt2-bin",
     };
 
     [Theory]
