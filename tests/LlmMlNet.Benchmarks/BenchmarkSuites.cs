@@ -11,6 +11,7 @@ public static class BenchmarkSuites
         ["tokenizers"] = ("WordPiece / byte-level BPE throughput, MB/s and tokens/s, 1 thread and batched", TokenizerBenchmarks.Run),
         ["training"] = ("MLM pre-training tokens/s on the tiny and mini presets (batch 32 x 128)", TrainingBenchmark.Run),
         ["finetuning"] = ("Step time of full fine-tuning vs LoRA vs adapters vs feature extraction, BERT mini 32x128", FineTuningBenchmark.Run),
+        ["fuzz"] = ("Issue 13: long fixed-or-clock-seeded mutation fuzzing of every file parser (--cases N --seed S --target NAME)", FuzzBenchmark.Run),
         ["pretraining-benefit"] = ("Issue 5: MLM pre-trained then fine-tuned vs from scratch, few-label synthetic sentiment (--quick)", PretrainingBenefitBenchmark.Run),
     };
 
