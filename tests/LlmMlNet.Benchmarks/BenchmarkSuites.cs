@@ -14,6 +14,7 @@ public static class BenchmarkSuites
         ["finetuning"] = ("Step time of full fine-tuning vs LoRA vs adapters vs feature extraction, BERT mini 32x128", FineTuningBenchmark.Run),
         ["dpo"] = ("Issue 12: a DPO step vs an SFT step on the same pairs, GPT-2 mini with the 50,257 vocabulary, full and LoRA", DpoStepBenchmark.Run),
         ["generation"] = ("Greedy generation new tokens/s with the KV cache, GPT-2 mini + 50,257 vocab, 128 + 128 tokens, batch 1 and 8, vs PyTorch past_key_values", GenerationBenchmark.Run),
+        ["fuzz"] = ("Issue 13: long fixed-or-clock-seeded mutation fuzzing of every file parser (--cases N --seed S --target NAME)", FuzzBenchmark.Run),
         ["pretraining-benefit"] = ("Issue 5: MLM pre-trained then fine-tuned vs from scratch, few-label synthetic sentiment (--quick)", PretrainingBenefitBenchmark.Run),
     };
 

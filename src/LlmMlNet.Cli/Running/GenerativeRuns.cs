@@ -99,7 +99,7 @@ internal static class GenerativeRuns
     /// <exception cref="DataFormatException">A .jsonl file whose first record is not a JSON object.</exception>
     public static DataKind KindOf(string path)
     {
-        if (!path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return DataKind.Text;
+        if (!path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)) return DataKind.Text;
         if (!File.Exists(path)) throw new UsageException($"Data file not found: {path}");
         long line = 0;
         foreach (var text in File.ReadLines(path))

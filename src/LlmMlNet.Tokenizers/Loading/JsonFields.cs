@@ -78,7 +78,14 @@ internal readonly record struct JsonFields(string File, string Path, JsonElement
     {
         try
         {
-            return JsonDocument.Parse(System.IO.File.ReadAllBytes(file), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            var bytes = System.IO.File.ReadAllBytes(file);
+            // System.Text.Json checks a string's UTF-8 only when it is read (InvalidOperationException then): check it all now.
+            _ = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetCharCount(bytes);
+            return JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new TokenizerFormatException(file, "(json)", "not valid UTF-8.", e);
         }
         catch (JsonException e)
         {

@@ -14,7 +14,13 @@ internal static class AdapterJson
     {
         try
         {
-            return JsonDocument.Parse(File.ReadAllBytes(path));
+            var bytes = File.ReadAllBytes(path);
+            _ = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetCharCount(bytes); // strings are checked only when read
+            return JsonDocument.Parse(bytes);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new InvalidDataException($"{path}: not valid UTF-8", e);
         }
         catch (JsonException e)
         {

@@ -26,6 +26,8 @@ public sealed class SafetensorsHeader
     /// <summary>Headers above this size are rejected as corrupt, as the reference implementation does (100 MB).</summary>
     public const long MaxHeaderBytes = 100_000_000;
 
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
     private SafetensorsHeader(IReadOnlyDictionary<string, SafetensorsTensorInfo> tensors, IReadOnlyDictionary<string, string> metadata)
     {
         Tensors = tensors;
@@ -54,7 +56,13 @@ public sealed class SafetensorsHeader
         JsonDocument document;
         try
         {
+            // System.Text.Json checks a string's UTF-8 only when it is read; the format requires UTF-8, so check it all now.
+            _ = StrictUtf8.GetCharCount(json);
             document = JsonDocument.Parse(json.ToArray());
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw new InvalidDataException($"{file}: the safetensors header is not valid UTF-8");
         }
         catch (JsonException e)
         {

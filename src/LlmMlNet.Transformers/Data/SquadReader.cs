@@ -52,7 +52,28 @@ public sealed class SquadReader : IEnumerable<QaExample>
     {
         SkippedRecordCount = 0;
         skippedErrors.Clear();
-        return ReadAll().GetEnumerator();
+        return Guarded(ReadAll()).GetEnumerator();
+    }
+
+    // System.Text.Json validates UTF-8 only when a string is read (GetString throws InvalidOperationException): that is
+    // bad data in this file, reported as such rather than as an unexplained operation error.
+    private IEnumerable<QaExample> Guarded(IEnumerable<QaExample> examples)
+    {
+        using var inner = examples.GetEnumerator();
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = inner.MoveNext();
+            }
+            catch (InvalidOperationException ex) when (ex.Message.Contains("UTF-8", StringComparison.Ordinal))
+            {
+                throw new DataFormatException(FilePath, null, null, "a string is not valid UTF-8", ex);
+            }
+            if (!more) yield break;
+            yield return inner.Current;
+        }
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

@@ -29,13 +29,36 @@ internal sealed unsafe class ScreenedArgmax
         (_vocab, _channels) = (vocab, channels);
         if (_half.Length != vocab * channels) _half = new ushort[vocab * channels];
         if (_norms.Length != vocab) _norms = new float[vocab];
-        for (var i = 0; i < _half.Length; i++)
+        fixed (float* t = table)
+        fixed (ushort* half = _half)
+        fixed (float* norms = _norms)
         {
-            // Round to nearest even: add half an ulp of the 16 dropped bits (plus the kept lowest bit for ties).
-            uint bits = BitConverter.SingleToUInt32Bits(table[i]);
-            _half[i] = (ushort)((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+            ComputePool.For((vocab + 255) / 256, new RefreshBody { Table = t, Half = half, Norms = norms, Vocab = vocab, Channels = channels });
         }
-        for (var j = 0; j < vocab; j++) _norms[j] = TensorPrimitives.Norm(table.Slice(j * channels, channels));
+    }
+
+    private struct RefreshBody : IComputeBody
+    {
+        public float* Table, Norms;
+        public ushort* Half;
+        public int Vocab, Channels;
+
+        public readonly void Execute(int index)
+        {
+            int first = index * 256, end = Math.Min(Vocab, first + 256);
+            for (int j = first; j < end; j++)
+            {
+                var row = new ReadOnlySpan<float>(Table + (nint)j * Channels, Channels);
+                ushort* half = Half + (nint)j * Channels;
+                for (int i = 0; i < Channels; i++)
+                {
+                    // Round to nearest even: add half an ulp of the 16 dropped bits (plus the kept lowest bit for ties).
+                    uint bits = BitConverter.SingleToUInt32Bits(row[i]);
+                    half[i] = (ushort)((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+                }
+                Norms[j] = TensorPrimitives.Norm(row);
+            }
+        }
     }
 
     /// <summary>For each of <paramref name="rows"/> rows of <paramref name="hidden"/> [rows, C]: the first index of the maximum of h·Eᵀ.</summary>

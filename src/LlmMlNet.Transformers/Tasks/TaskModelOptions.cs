@@ -38,7 +38,8 @@ public sealed record TaskModelOptions
 
         /// <summary>
         /// Peak learning rate of LoRA: 2e-3. The adapters start at zero; on a small model pre-trained from scratch PEFT's usual
-        /// 5e-4 on query and value left the classifier at chance on SST-2 (issue 16), every dense layer at 2e-3-3e-3 learns.
+        /// 5e-4 on query and value left a tiny BERT at chance on 2,000 SST-2 sentences (0.540, the majority), every dense layer at
+        /// alpha 16 and 2e-3 learned (0.619), both on a fresh model (issue 16).
         /// </summary>
         public const float LoraLearningRate = 2e-3f;
 
