@@ -8,9 +8,12 @@ public static class BenchmarkSuites
     {
         ["gemm"] = ("SGEMM GFLOP/s vs fp32 peak and PyTorch (1 and 2 threads)", GemmBenchmark.Run),
         ["bert"] = ("BERT mini infer / train / LoRA tokens/s and peak memory vs PyTorch (2 threads)", BertBenchmark.Run),
+        ["ort"] = ("BERT mini inference: ours vs the ONNX export on ONNX Runtime, tokens/s at 32x128 and batch-1 latency", OnnxRuntimeComparison.Run),
         ["tokenizers"] = ("WordPiece / byte-level BPE throughput, MB/s and tokens/s, 1 thread and batched", TokenizerBenchmarks.Run),
         ["training"] = ("MLM pre-training tokens/s on the tiny and mini presets (batch 32 x 128)", TrainingBenchmark.Run),
         ["finetuning"] = ("Step time of full fine-tuning vs LoRA vs adapters vs feature extraction, BERT mini 32x128", FineTuningBenchmark.Run),
+        ["dpo"] = ("Issue 12: a DPO step vs an SFT step on the same pairs, GPT-2 mini with the 50,257 vocabulary, full and LoRA", DpoStepBenchmark.Run),
+        ["generation"] = ("Greedy generation new tokens/s with the KV cache, GPT-2 mini + 50,257 vocab, 128 + 128 tokens, batch 1 and 8, vs PyTorch past_key_values", GenerationBenchmark.Run),
         ["fuzz"] = ("Issue 13: long fixed-or-clock-seeded mutation fuzzing of every file parser (--cases N --seed S --target NAME)", FuzzBenchmark.Run),
         ["pretraining-benefit"] = ("Issue 5: MLM pre-trained then fine-tuned vs from scratch, few-label synthetic sentiment (--quick)", PretrainingBenefitBenchmark.Run),
     };

@@ -16,17 +16,23 @@ public static class BertBenchmark
 {
     private const string Python = "/usr/bin/python3";
 
+    // --cpu-time: throughput from each engine's process CPU time per step instead of the wall clock.
+    private static bool _cpuTime;
+
     /// <summary>
-    /// Options: --modes infer,train,lora; --repeats N (runs per engine and mode, interleaved; default 1);
+    /// Options: --modes infer,train,lora,ort (ort: our engine against the ONNX export on ONNX Runtime, see OnnxRuntimeComparison); --repeats N (runs per engine and mode, interleaved; default 1);
     /// --steps N (default 5); --warmup N (default 2); --threads N (default 2); --batch-size N; --max-length N;
     /// --preset NAME; --dropout P (ours; default 0, as the PyTorch script has none); --profile (also prints
     /// our step's time per kernel category: GEMM against the rest); --contend (each mode again beside one
-    /// busy process, printing both engines' slowdown); --isa avx2 (both engines on AVX2 only). Internal:
+    /// busy process, printing both engines' slowdown); --cpu-time (tokens per second of process CPU time per
+    /// engine thread, for a machine shared with other load: time an engine was not scheduled does not count;
+    /// spinning threads do, so use it at --threads 1); --isa avx2 (both engines on AVX2 only). Internal:
     /// --single MODE runs ours once in this process and prints its JSON.
     /// </summary>
     public static int Run(string[] args)
     {
         var flags = Parse(args);
+        _cpuTime = flags.ContainsKey("cpu-time");
         var options = new ThroughputBenchmarkOptions
         {
             Preset = flags.GetValueOrDefault("preset", "mini"),
@@ -43,13 +49,14 @@ public static class BertBenchmark
             Console.WriteLine(ThroughputBenchmark.Run(options with { Mode = Enum.Parse<ThroughputMode>(single, ignoreCase: true) }).ToJson());
             return 0;
         }
-        var modes = flags.GetValueOrDefault("modes", "infer,train,lora").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var modes = flags.GetValueOrDefault("modes", "infer,train,lora,ort").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var repeats = Int(flags, "repeats", 1);
         var script = Path.Combine(AppContext.BaseDirectory, "python", "bert_bench.py");
         var havePython = File.Exists(Python) && File.Exists(script);
         if (!havePython) Console.WriteLine($"PyTorch: not measured ({Python} or {script} missing); ours only.");
         Console.WriteLine($"preset {options.Preset}, batch {options.BatchSize} × {options.MaxLength}, {options.Threads} threads, " +
                           $"{options.Steps} timed steps after {options.Warmup} warm-up, {repeats} run(s) each, load average {LoadAverage()}");
+        if (_cpuTime) Console.WriteLine("--cpu-time: tok/s = tokens / (median process CPU seconds per step / threads), both engines");
         Console.WriteLine($"ours: GEMM micro-kernel {Gemm.KernelName}, AVX-512 {(Vector512.IsHardwareAccelerated ? "enabled" : "disabled")}");
         Console.WriteLine("memory: peak resident set of each engine's own process for that mode alone (ours VmHWM, PyTorch ru_maxrss), " +
                           "runtime, libraries and weights included");
@@ -60,6 +67,13 @@ public static class BertBenchmark
         Console.WriteLine($"{"mode",-6} {"run",3} {"ours tok/s",11} {"torch tok/s",12} {"ratio",6} {"ours MB",8} {"torch MB",9} {"mem ratio",9}");
         foreach (var mode in modes)
         {
+            if (mode == "ort")
+            {
+                // Inference on ONNX Runtime against ours, in this process (PyTorch is not part of it).
+                OnnxRuntimeComparison.Run(["--preset", options.Preset, "--threads", $"{options.Threads}", "--batch-size", $"{options.BatchSize}",
+                    "--max-length", $"{options.MaxLength}", "--steps", $"{options.Steps}", "--warmup", $"{options.Warmup}"]);
+                continue;
+            }
             var ratios = new List<double>();
             var runs = new List<(Measurement Ours, Measurement? Torch)>();
             for (var r = 0; r < repeats; r++)
@@ -91,8 +105,8 @@ public static class BertBenchmark
     private static (Measurement Ours, Measurement? Torch) RunPair(string mode, string ourArguments, string? torchArguments)
     {
         var (self, selfPrefix) = SelfCommand();
-        var ours = RunChild(self, $"{selfPrefix}bert --single {mode} {ourArguments}");
-        Measurement? torch = torchArguments is null ? null : RunChild(Python, torchArguments);
+        var ours = RunChild(self, $"{selfPrefix}bert --single {mode} {ourArguments}", _cpuTime);
+        Measurement? torch = torchArguments is null ? null : RunChild(Python, torchArguments, _cpuTime);
         return (ours, torch);
     }
 
@@ -131,7 +145,7 @@ public static class BertBenchmark
 
     private readonly record struct Measurement(double TokensPerSecond, double PeakMb, string Engine, IReadOnlyDictionary<string, double>? KernelMs);
 
-    private static Measurement RunChild(string file, string arguments)
+    private static Measurement RunChild(string file, string arguments, bool cpuTime)
     {
         var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(info)!;
@@ -149,7 +163,15 @@ public static class BertBenchmark
         Dictionary<string, double>? kernels = null;
         if (root.TryGetProperty("kernel_ms", out var k) && k.ValueKind == JsonValueKind.Object)
             kernels = k.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
-        return new Measurement(root.GetProperty("tokens_per_second").GetDouble(), root.GetProperty("peak_memory_mb").GetDouble(), engine, kernels);
+        var tokensPerSecond = root.GetProperty("tokens_per_second").GetDouble();
+        if (cpuTime)
+        {
+            // Tokens per second of CPU time per engine thread: what the step would take on a machine of its own.
+            var threads = root.GetProperty("threads").GetInt32();
+            tokensPerSecond = root.GetProperty("batch_size").GetInt32() * root.GetProperty("max_length").GetInt32()
+                              / (root.GetProperty("cpu_step_ms").GetDouble() / 1000 / threads);
+        }
+        return new Measurement(tokensPerSecond, root.GetProperty("peak_memory_mb").GetDouble(), engine, kernels);
     }
 
     // The apphost when run as LlmMlNet.Benchmarks, else "dotnet LlmMlNet.Benchmarks.dll".

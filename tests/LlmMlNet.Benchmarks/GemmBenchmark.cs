@@ -43,7 +43,8 @@ public static class GemmBenchmark
     /// --quick (square sizes only), --only TEXT (shapes whose name contains TEXT), --threads N (only that thread
     /// count), --no-torch, --cold (each rep is one call after 64 MB of other writes evict the operands, and
     /// products with a transposed A accumulate (beta = 1), as a training step's weight gradients do; torch is
-    /// still timed warm), --isa avx2 (both engines restricted to AVX2, see <see cref="IsaRestriction"/>).
+    /// still timed warm), --cpu-time (reps timed by process CPU time divided by threads, for a loaded machine:
+    /// time the engine was not scheduled does not count; meaningful at 1 thread), --isa avx2 (both engines restricted to AVX2, see <see cref="IsaRestriction"/>).
     /// </summary>
     public static int Run(string[] args)
     {
@@ -53,6 +54,8 @@ public static class GemmBenchmark
         string? only = Option("--only");
         int[] threadCounts = Option("--threads") is { } threadOption ? [int.Parse(threadOption, CultureInfo.InvariantCulture)] : [1, 2];
         bool cold = args.Contains("--cold");
+        bool cpuTime = args.Contains("--cpu-time");
+        if (cpuTime) Console.WriteLine("--cpu-time: each rep is timed by the process's CPU time (both engines), not the wall clock");
         double peak = PrintMachine();
         Shape[] shapes = args.Contains("--quick") ? Square : [.. Square, .. BertMini];
         if (only is not null) shapes = [.. shapes.Where(s => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))];
@@ -66,10 +69,10 @@ public static class GemmBenchmark
             {
                 for (int round = 0; round < rounds; round++)
                 {
-                    var torch = args.Contains("--no-torch") ? null : RunTorch(threads, reps, shapes, printEngine: round == 0 && threads == threadCounts[0]);
+                    var torch = args.Contains("--no-torch") ? null : RunTorch(threads, reps, shapes, printEngine: round == 0 && threads == threadCounts[0], cpuTime);
                     foreach (Shape shape in shapes)
                     {
-                        ours[shape].Add(Measure(shape, reps, cold));
+                        ours[shape].Add(Measure(shape, reps, cold, cpuTime));
                         if (torch is not null && torch.TryGetValue(shape.Key, out var t)) theirs[shape].Add(t);
                     }
                 }
@@ -121,7 +124,7 @@ public static class GemmBenchmark
         Console.WriteLine($"CPU: {model}, {Environment.ProcessorCount} logical cores; load average {LoadAverage()}");
         Console.WriteLine($"ours: GEMM micro-kernel {Gemm.KernelName} (AVX-512 {(Vector512.IsHardwareAccelerated ? "enabled" : "disabled: DOTNET_EnableAVX512=0 or none")})");
         double avx2 = FmaPeak.Avx2(), avx512 = FmaPeak.Avx512();
-        Console.WriteLine($"measured single-core fp32 FMA peak (best of 5 register-only runs): 256-bit FMA3 {avx2:F1} GFLOP/s"
+        Console.WriteLine($"measured single-core fp32 FMA peak (best of 5 register-only runs, by CPU time): 256-bit FMA3 {avx2:F1} GFLOP/s"
             + (avx512 > 0 ? $", 512-bit {avx512:F1} GFLOP/s" : ""));
         return avx512 > 0 && Gemm.KernelName.StartsWith("AVX-512", StringComparison.Ordinal) ? avx512 : avx2;
     }
@@ -130,7 +133,7 @@ public static class GemmBenchmark
         => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     /// <summary>GFLOP/s of the median and of the fastest rep (the fastest is the least disturbed by other load).</summary>
-    private static (double Median, double Best) Measure(Shape s, int reps, bool cold)
+    private static (double Median, double Best) Measure(Shape s, int reps, bool cold, bool cpuTime)
     {
         float[] evict = cold ? new float[16 << 20] : [];
         float beta = cold && s.TransposeA ? 1f : 0f;
@@ -156,15 +159,19 @@ public static class GemmBenchmark
         for (int r = 0; r < reps; r++)
         {
             if (cold) evict.AsSpan().Fill(r);
+            double cpuStart = FmaPeak.ProcessCpuSeconds();
             watch.Restart();
             for (int i = 0; i < inner; i++) Once();
-            times[r] = watch.Elapsed.TotalSeconds / inner;
+            double seconds = watch.Elapsed.TotalSeconds;
+            // CPU time of all threads: with T threads busy it is about T times the wall time of a quiet machine.
+            if (cpuTime) seconds = (FmaPeak.ProcessCpuSeconds() - cpuStart) / EngineSettings.Threads;
+            times[r] = seconds / inner;
         }
         Array.Sort(times);
         return (s.Flops / times[reps / 2] / 1e9, s.Flops / times[0] / 1e9);
     }
 
-    private static Dictionary<string, (double Median, double Best)>? RunTorch(int threads, int reps, Shape[] shapes, bool printEngine)
+    private static Dictionary<string, (double Median, double Best)>? RunTorch(int threads, int reps, Shape[] shapes, bool printEngine, bool cpuTime)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "python", "gemm_torch.py");
         const string python = "/usr/bin/python3";
@@ -179,6 +186,7 @@ public static class GemmBenchmark
         info.ArgumentList.Add(reps.ToString(CultureInfo.InvariantCulture));
         foreach (Shape s in shapes) info.ArgumentList.Add(s.Key);
         info.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
+        if (cpuTime) info.Environment["GEMM_TORCH_CPU_TIME"] = "1";
         using var process = Process.Start(info)!;
         var result = new Dictionary<string, (double, double)>();
         string? line;

@@ -1,6 +1,7 @@
 // The two front ends over the one task API agree: a `finetune` command line and the ML.NET trainers' Options
 // that set nothing map to the same library TaskModelOptions (learning rate per method, batch size, epochs,
-// warm-up, LoRA rank/alpha, adapter width, length, seed), all of them TaskModelOptions.For(method)'s.
+// warm-up, LoRA rank/alpha, adapter width, length, seed), all of them TaskModelOptions.For(method)'s; and
+// --family picks the architecture of a --preset model.
 using LlmMlNet.Cli.Commands;
 using LlmMlNet.Cli.Running;
 using LlmMlNet.Cli.Tests.Support;
@@ -46,5 +47,24 @@ public sealed class FrontEndAgreementTests : IDisposable
         }
         Assert.Equal(TaskModelOptions.Defaults.LearningRate(method), cli.Trainer.LearningRate);
         Assert.Equal(TaskModelOptions.Defaults.WarmupRatio, classification.Trainer.WarmupRatio);
+    }
+
+    [Theory]
+    [InlineData("bert", LlmMlNet.Transformers.Checkpoints.ModelFamily.Bert)]
+    [InlineData("roberta", LlmMlNet.Transformers.Checkpoints.ModelFamily.Roberta)]
+    [InlineData("distilbert", LlmMlNet.Transformers.Checkpoints.ModelFamily.DistilBert)]
+    [InlineData("gpt2", LlmMlNet.Transformers.Checkpoints.ModelFamily.Gpt2)]
+    public void PresetsTakeAFamily(string name, LlmMlNet.Transformers.Checkpoints.ModelFamily family)
+    {
+        var tokenizer = CliHarness.WriteTokenizer(_temp);
+        var parse = CliApp.BuildRootCommand().Parse(["finetune", "--task", "classification", "--preset", "tiny", "--family", name, "--tokenizer", tokenizer,
+            "--train", "train.tsv", "--method", "full", "--output", _temp]);
+        Assert.Empty(parse.Errors);
+        var request = FinetuneCommand.RequestOf(parse);
+        Assert.Equal(family, request.Model.Source.Config.Family);
+        Assert.Contains(name, request.Model.Description);
+        var withModel = CliApp.BuildRootCommand().Parse(["finetune", "--task", "classification", "--model", _temp, "--family", name,
+            "--train", "train.tsv", "--method", "full", "--output", _temp]);
+        Assert.Contains(withModel.Errors, e => e.Message.Contains("--family applies to --preset", StringComparison.Ordinal));
     }
 }

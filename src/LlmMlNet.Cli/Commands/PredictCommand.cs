@@ -5,6 +5,7 @@ using System.Text.Json;
 using LlmMlNet.Cli.Display;
 using LlmMlNet.Cli.Models;
 using LlmMlNet.Cli.Running;
+using LlmMlNet.Onnx.Runtime;
 using LlmMlNet.Transformers.Data;
 using LlmMlNet.Transformers.Evaluation;
 using LlmMlNet.Transformers.Tasks;
@@ -23,7 +24,13 @@ public static class PredictCommand
         var input = new Option<string>("--input") { Description = "A file to predict: TSV/CSV/JSONL texts (labels optional) or SQuAD JSON for QA." };
         var output = new Option<string>("--output") { Description = "Where --input's predictions go (JSONL, one line per input)." };
         var skipBadRows = CommonOptions.SkipBadRows();
-        var command = new Command("predict", "Predict with a fine-tuned model.") { model, text, question, input, output, skipBadRows };
+        var engineOption = new Option<string>("--engine")
+        {
+            Description = "Inference engine: ours (default) or onnxruntime (the model exported in memory and run by ONNX Runtime on the CPU).",
+            DefaultValueFactory = _ => "ours",
+        };
+        engineOption.AcceptOnlyFromAmong("ours", "onnxruntime");
+        var command = new Command("predict", "Predict with a fine-tuned model.") { model, text, question, input, output, skipBadRows, engineOption };
         command.Validators.Add(result =>
         {
             bool hasText = result.GetResult(text) is not null, hasInput = result.GetResult(input) is not null;
@@ -34,6 +41,19 @@ public static class PredictCommand
         command.SetAction(parse => CommandRunner.Execute("predict", token =>
         {
             var dir = parse.GetValue(model)!;
+            ITaskInferenceEngine? engine = parse.GetValue(engineOption) == "onnxruntime" ? OnnxRuntimeEngine.Default : null;
+            QuestionAnswering LoadQa()
+            {
+                var m = QuestionAnswering.Load(dir);
+                m.InferenceEngine = engine;
+                return m;
+            }
+            TextClassifier LoadClassifier()
+            {
+                var m = TextClassifier.Load(dir);
+                m.InferenceEngine = engine;
+                return m;
+            }
             var manifest = ModelFolders.Open(dir);
             bool isQa = manifest.Task == TaskModelManifest.QuestionAnswering;
             if (parse.GetValue(text) is { } single)
@@ -41,12 +61,12 @@ public static class PredictCommand
                 if (isQa)
                 {
                     var q = parse.GetValue(question) ?? throw new UsageException("This is a QA model: give --question with --text (the context).");
-                    var answer = QuestionAnswering.Load(dir).Predict([new QaExample("q", q, single, [])], null, token)[0];
+                    var answer = LoadQa().Predict([new QaExample("q", q, single, [])], null, token)[0];
                     Console.Out.WriteLine(JsonSerializer.Serialize(new { answer = answer.Text, start = answer.Start, score = answer.Score }));
                     return ExitCodes.Success;
                 }
                 if (parse.GetValue(question) is not null) throw new UsageException("--question is for QA models; this one classifies.");
-                var classifier = TextClassifier.Load(dir);
+                var classifier = LoadClassifier();
                 Console.Out.WriteLine(JsonSerializer.Serialize(Row(classifier.Labels, classifier.PredictProbabilities(single), null)));
                 return ExitCodes.Success;
             }
@@ -56,7 +76,7 @@ public static class PredictCommand
             if (isQa)
             {
                 var file = DataInputs.Squad(inPath, parse.GetValue(skipBadRows), requireAnswers: false);
-                var qa = QuestionAnswering.Load(dir);
+                var qa = LoadQa();
                 // "No answer" is a possible prediction only for SQuAD v2.0 files (some question marked is_impossible), as in evaluate.
                 var decoding = new QaDecodingOptions { AllowNoAnswer = file.Version == SquadVersion.V2_0 };
                 written = DataInputs.Guard(inPath, () => TrainingDisplay.RunCounted("predict", file.Examples.Count, progress =>
@@ -77,7 +97,7 @@ public static class PredictCommand
             else
             {
                 var file = DataInputs.Classification(inPath, parse.GetValue(skipBadRows), requireLabels: false);
-                var classifier = TextClassifier.Load(dir);
+                var classifier = LoadClassifier();
                 // Streamed in chunks: a file of any size is predicted in bounded memory.
                 written = TrainingDisplay.RunCounted("predict", file.Count, progress =>
                 {

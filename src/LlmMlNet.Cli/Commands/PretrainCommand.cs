@@ -31,9 +31,12 @@ public static class PretrainCommand
         var steps = CommonOptions.Int("--steps", "Optimizer steps (default: --epochs passes over the corpus).");
         steps.Aliases.Add("--max-steps");
         var epochs = CommonOptions.Int("--epochs", $"Passes over the corpus when --steps is not given (default {PretrainingOptions.Defaults.Epochs}).");
-        var maxLength = CommonOptions.Int("--max-length", $"Tokens per packed block (default {PretrainingOptions.Defaults.BlockSize}).", minimum: 2);
-        var batchSize = CommonOptions.Int("--batch-size", $"Blocks per batch (default {PretrainingOptions.Defaults.BatchSize}).");
-        var lr = CommonOptions.PositiveFloat("--lr", $"Peak learning rate (default {PretrainingOptions.Defaults.LearningRate:0.#####}, "
+        var maxLength = CommonOptions.Int("--max-length", $"Tokens per packed block (default {PretrainingOptions.Defaults.BlockSize}; "
+            + $"{PretrainingOptions.Defaults.FromScratchBlockSize} with --preset).", minimum: 2);
+        var batchSize = CommonOptions.Int("--batch-size", $"Blocks per batch (default {PretrainingOptions.Defaults.BatchSize}; "
+            + $"{PretrainingOptions.Defaults.FromScratchBatchSize} with --preset).");
+        var lr = CommonOptions.PositiveFloat("--lr", $"Peak learning rate (default {PretrainingOptions.Defaults.LearningRate:0.#####}; "
+            + $"{PretrainingOptions.Defaults.FromScratchLearningRate:0.#####} with --preset; "
             + $"{PretrainingOptions.Defaults.WarmupRatio:P0} warm-up, linear decay).");
         var saveEvery = CommonOptions.Int("--save-every", "Write a resumable checkpoint every N steps (default 100).");
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint in --output/checkpoints." };
@@ -84,15 +87,17 @@ public static class PretrainCommand
             string? resumeFrom = null;
             if (parse.GetValue(resume))
                 resumeFrom = TrainerCheckpoint.FindLatest(checkpoints) ?? throw new UsageException($"--resume: no checkpoint in {checkpoints}.");
-            var options = new PretrainingOptions
+            // A fresh model (--preset) gets the from-scratch recipe (1e-3, 64 x 64), a checkpoint the continued one (1e-4, 8 x 128).
+            var recipe = parse.GetValue(preset) is null ? new PretrainingOptions() : PretrainingOptions.Defaults.FromScratch();
+            var options = recipe with
             {
                 Objective = kind,
-                BlockSize = parse.GetValue(maxLength) ?? PretrainingOptions.Defaults.BlockSize,
+                BlockSize = parse.GetValue(maxLength) ?? recipe.BlockSize,
                 LineByLine = parse.GetValue(lineByLine),
-                Trainer = PretrainingOptions.Defaults.Trainer() with
+                Trainer = recipe.Trainer with
                 {
-                    LearningRate = parse.GetValue(lr) ?? PretrainingOptions.Defaults.LearningRate,
-                    BatchSize = parse.GetValue(batchSize) ?? PretrainingOptions.Defaults.BatchSize,
+                    LearningRate = parse.GetValue(lr) ?? recipe.Trainer.LearningRate,
+                    BatchSize = parse.GetValue(batchSize) ?? recipe.Trainer.BatchSize,
                     MaxSteps = parse.GetValue(steps),
                     Epochs = parse.GetValue(epochs) ?? PretrainingOptions.Defaults.Epochs,
                     Seed = seedValue,

@@ -1,4 +1,4 @@
-// The fitted linear head: softmax(W·features + b) as Score (with slot names) and its argmax as a Key PredictedLabel
+// The fitted linear head: the Tasks API's SoftmaxRegression, softmax(W·features + b), as Score (with slot names) and its argmax as a Key PredictedLabel
 // carrying the label's KeyValues in their original type, computed for a whole batch of rows at once. Saves W, b and the
 // label values (with their type) as JSON.
 using System.Numerics.Tensors;
@@ -10,19 +10,23 @@ using Microsoft.ML.Data;
 
 namespace LlmMlNet.ML.Classification;
 
-/// <summary>A trained softmax-regression head over a features vector. Row-to-row; persisted with <see cref="PipelinePersistence"/>.</summary>
+/// <summary>A trained softmax-regression head over a features vector. Row-to-row; persisted with <c>mlContext.Model.SaveWithLlm</c>.</summary>
 public sealed class LlmLinearHeadTransformer : ILlmPersistableTransformer
 {
     /// <summary>The persistence kind of this transformer.</summary>
     public const string KindName = "LlmMlNet.LinearHead/1";
 
     private readonly Settings _settings;
+    private readonly SoftmaxRegression _head;
     private readonly BatchedRowMapping<float[], float[]> _mapping;
 
     internal LlmLinearHeadTransformer(Settings settings)
     {
         _settings = settings;
         int k = settings.Classes.Length;
+        _head = new SoftmaxRegression(settings.FeatureCount, k);
+        settings.Weight.CopyTo(_head.Parameters.View("weight"));
+        settings.Bias.CopyTo(_head.Parameters.View("bias"));
         var keyValues = LabelKeyValues.FromRecord(settings.KeyValuesType, settings.Classes);
         var expected = ColumnExpectation.KnownSizeVector(NumberDataViewType.Single);
         _mapping = new BatchedRowMapping<float[], float[]>(
@@ -54,18 +58,14 @@ public sealed class LlmLinearHeadTransformer : ILlmPersistableTransformer
     /// <summary>Always true.</summary>
     public bool IsRowToRowMapper => true;
 
+    // The Tasks API's softmax regression scores the whole batch at once.
     private float[][] Predict(IReadOnlyList<float[]> rows)
     {
         int f = _settings.FeatureCount, k = _settings.Classes.Length;
-        var result = new float[rows.Count][];
-        for (int r = 0; r < rows.Count; r++)
-        {
-            var p = new float[k];
-            for (int c = 0; c < k; c++) p[c] = TensorPrimitives.Dot(_settings.Weight.AsSpan(c * f, f), rows[r]) + _settings.Bias[c];
-            Softmax.InPlace(p);
-            result[r] = p;
-        }
-        return result;
+        var features = new float[rows.Count * f];
+        for (int r = 0; r < rows.Count; r++) rows[r].CopyTo(features, r * f);
+        var probabilities = _head.PredictProbabilities(features);
+        return Enumerable.Range(0, rows.Count).Select(r => probabilities.AsSpan(r * k, k).ToArray()).ToArray();
     }
 
     /// <summary>The input schema plus Score and PredictedLabel (the label is not needed).</summary>
@@ -79,14 +79,14 @@ public sealed class LlmLinearHeadTransformer : ILlmPersistableTransformer
     /// <summary>A single-row mapper (PredictionEngine).</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _mapping.GetRowToRowMapper(inputSchema);
 
-    /// <summary>Not supported: use <see cref="PipelinePersistence.Save"/>.</summary>
+    /// <summary>Not supported: use <c>mlContext.Model.SaveWithLlm</c>.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
-    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UsePipelinePersistence(nameof(LlmLinearHeadTransformer));
+    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UseSaveWithLlm(ctx, nameof(LlmLinearHeadTransformer));
 
     /// <summary>Writes the weights, bias, class names and column names as llmmlnet.json.</summary>
     public void SaveTo(string directory) => ComponentSettings.Write(directory, _settings);
 
-    internal static LlmLinearHeadTransformer LoadFrom(MLContext mlContext, string directory)
+    internal static LlmLinearHeadTransformer LoadFrom(string directory)
     {
         var settings = ComponentSettings.Read<Settings>(directory);
         if (settings.Weight.Length != settings.FeatureCount * settings.Classes.Length || settings.Bias.Length != settings.Classes.Length)

@@ -38,7 +38,7 @@ public sealed class LlmTextClassificationOptions
         /// <summary>LoRA rank: <see cref="TaskModelOptions.Defaults.LoraRank"/> (8).</summary>
         public const int LoraRank = TaskModelOptions.Defaults.LoraRank;
 
-        /// <summary>LoRA alpha: <see cref="TaskModelOptions.Defaults.LoraAlpha"/> (8; scaling alpha/rank).</summary>
+        /// <summary>LoRA alpha: <see cref="TaskModelOptions.Defaults.LoraAlpha"/> (16; scaling alpha/rank).</summary>
         public const float LoraAlpha = TaskModelOptions.Defaults.LoraAlpha;
 
         /// <summary>Bottleneck adapter width: <see cref="TaskModelOptions.Defaults.AdapterSize"/> (64).</summary>
@@ -90,6 +90,12 @@ public sealed class LlmTextClassificationOptions
     /// <summary>The predicted key column. Default "PredictedLabel".</summary>
     public string PredictedLabelColumnName = Defaults.PredictedLabelColumnName;
 
+    /// <summary>
+    /// The engine the fitted transformer predicts with: <see cref="Onnx.LlmInferenceEngine.Ours"/> (default) or OnnxRuntime (the model
+    /// exported to ONNX in memory). Training always runs on ours; a saved pipeline loads on ours (see <c>mlContext.Model.UseInferenceEngine</c>).
+    /// </summary>
+    public Onnx.LlmInferenceEngine InferenceEngine = Onnx.LlmInferenceEngine.Ours;
+
     /// <summary>Examples per step and per inference pass. Default 8.</summary>
     public int BatchSize = Defaults.BatchSize;
 
@@ -101,7 +107,7 @@ public sealed class LlmTextClassificationOptions
 
     /// <summary>
     /// Peak learning rate (linear warm-up over <see cref="TaskModelOptions.Defaults.WarmupRatio"/> of the steps, linear decay). Default null:
-    /// the method's rate, <see cref="TaskModelOptions.Defaults.LearningRate"/> (5e-5 full, 5e-4 LoRA and adapters), as the CLI uses.
+    /// the method's rate, <see cref="TaskModelOptions.Defaults.LearningRate"/> (5e-5 full, 2e-3 LoRA, 5e-4 adapters), as the CLI uses.
     /// </summary>
     public float? LearningRate;
 

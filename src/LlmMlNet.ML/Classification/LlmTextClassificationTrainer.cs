@@ -3,11 +3,8 @@
 // its transformer predicts softmax probabilities and a Key PredictedLabel. Schema checks here; inference elsewhere.
 using LlmMlNet.ML.Embeddings;
 using LlmMlNet.ML.Infrastructure;
-using LlmMlNet.ML.Persistence;
-using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Data;
 using LlmMlNet.Transformers.Tasks;
-using LlmMlNet.Transformers.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -33,20 +30,9 @@ public sealed class LlmTextClassificationTrainer : IEstimator<LlmTextClassificat
         foreach (var (name, value) in new[] { ("LabelColumnName", options.LabelColumnName), ("Sentence1ColumnName", options.Sentence1ColumnName),
                      ("ScoreColumnName", options.ScoreColumnName), ("PredictedLabelColumnName", options.PredictedLabelColumnName) })
             ArgumentException.ThrowIfNullOrWhiteSpace(value, name);
-        if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options.BatchSize), options.BatchSize, "BatchSize must be at least 1.");
-        if (options.MaxEpochs < 1) throw new ArgumentOutOfRangeException(nameof(options.MaxEpochs), options.MaxEpochs, "MaxEpochs must be at least 1.");
-        if (options.EvaluateEverySteps is < 1) throw new ArgumentOutOfRangeException(nameof(options.EvaluateEverySteps), options.EvaluateEverySteps, "EvaluateEverySteps must be at least 1.");
-        if (options.EarlyStoppingPatience is < 1) throw new ArgumentOutOfRangeException(nameof(options.EarlyStoppingPatience), options.EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1.");
+        FineTuningRecipe.CheckSchedule(options.BatchSize, options.MaxEpochs, options.LearningRate, options.EvaluateEverySteps, options.EarlyStoppingPatience);
         if (options.MaxSequenceLength < 4) throw new ArgumentOutOfRangeException(nameof(options.MaxSequenceLength), options.MaxSequenceLength, "MaxSequenceLength must be at least 4.");
-        if (options.LearningRate is { } rate && (!(rate > 0) || !float.IsFinite(rate)))
-            throw new ArgumentOutOfRangeException(nameof(options.LearningRate), options.LearningRate, "LearningRate must be positive.");
-        if (options.ModelPath != null) LocalModelPaths.RequireCheckpointFolder(options.ModelPath, nameof(options.ModelPath));
-        else if (options.Preset == null || options.TokenizerPath == null)
-            throw new ArgumentException(
-                $"Set {nameof(options.ModelPath)} (a local Hugging Face folder), or {nameof(options.Preset)} ({string.Join(", ", SizePresets.Names)}) with {nameof(options.TokenizerPath)} to train from scratch.", nameof(options));
-        else if (!SizePresets.Names.Contains(options.Preset))
-            throw new ArgumentException($"{nameof(options.Preset)} '{options.Preset}' is not one of {string.Join(", ", SizePresets.Names)}.", nameof(options));
-        LocalModelPaths.LoadTokenizer(options.TokenizerPath ?? options.ModelPath, nameof(options.TokenizerPath));
+        FineTuningRecipe.CheckSource(options.ModelPath, options.Preset, options.TokenizerPath);
     }
 
     /// <summary>The library options these trainer options stand for (<see cref="TaskModelOptions.For"/> with this trainer's settings).</summary>
@@ -98,13 +84,10 @@ public sealed class LlmTextClassificationTrainer : IEstimator<LlmTextClassificat
             validation = ClassificationRows.Read(_options.ValidationSet, _options.Sentence1ColumnName, _options.Sentence2ColumnName,
                 CheckInput(_options.ValidationSet.Schema), classes);
 
-        var tokenizer = LocalModelPaths.LoadTokenizer(_options.TokenizerPath ?? _options.ModelPath, nameof(_options.TokenizerPath));
-        ulong seed = (ulong)_options.Seed;
-        var source = _options.ModelPath != null
-            ? ModelSource.FromCheckpoint(_options.ModelPath, seed)
-            : ModelSource.FromScratch(Pretraining.FromScratch(_options.Preset!, _options.Family, tokenizer, seed).Config, seed);
+        var (tokenizer, source) = FineTuningRecipe.Source(_options.ModelPath, _options.Preset, _options.Family, _options.TokenizerPath, _options.Seed);
         var taskOptions = TaskOptions(train.Count, validation != null) with { Pooling = _options.FeatureExtractionPooling.ToMode() };
         var classifier = TextClassifier.Train(source, tokenizer, train, taskOptions, new LabelMap(classes), validation);
-        return LlmTextClassificationTransformer.FromTrained(classifier, tokenizer, _options, keyValues);
+        classifier.InferenceEngine = Onnx.LlmInferenceEngines.ToTaskEngine(_options.InferenceEngine);
+        return LlmTextClassificationTransformer.FromTrained(classifier, _options, keyValues);
     }
 }

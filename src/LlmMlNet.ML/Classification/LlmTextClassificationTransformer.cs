@@ -1,14 +1,9 @@
-// The fitted text classifier as an ML.NET row-to-row transformer: batched softmax probabilities (Score, with slot
-// names) and the argmax as a Key PredictedLabel carrying the label's KeyValues in their original type. Saves the
-// tuned model as a Hugging Face folder (LoRA merged in; bottleneck adapters beside it; feature extraction's softmax
-// regression in the settings) plus its settings. Not the trainer.
+// The fitted text classifier as an ML.NET row-to-row transformer: a thin front end over the Tasks API's
+// TextClassifier (which does every forward pass), mapping a batch of rows to its softmax probabilities as Score
+// (slot names = class names) and the argmax as a Key PredictedLabel carrying the label's KeyValues in their
+// original type. Saved as the task folder `llmmlnet predict` reads, plus the column names. Not the trainer.
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Persistence;
-using LlmMlNet.Tokenizers;
-using LlmMlNet.Transformers.Adapters;
-using LlmMlNet.Transformers.Checkpoints;
-using LlmMlNet.Transformers.Heads;
-using LlmMlNet.Transformers.Models;
 using LlmMlNet.Transformers.Tasks;
 using LlmMlNet.Transformers.Training;
 using Microsoft.ML;
@@ -19,22 +14,25 @@ namespace LlmMlNet.ML.Classification;
 /// <summary>
 /// Predicts <c>Score</c> (<c>Vector&lt;Single, K&gt;</c>, softmax probabilities, slot names = class names) and <c>PredictedLabel</c>
 /// (<c>Key&lt;UInt32, K&gt;</c> whose KeyValues are the label's, in their original type) from text. Row-to-row (PredictionEngine
-/// works); cursors run <c>BatchSize</c> rows per forward pass. Save it with <see cref="PipelinePersistence"/> (every method).
+/// works); cursors run <c>BatchSize</c> rows per forward pass. Save it with <c>mlContext.Model.SaveWithLlm</c>, or alone as a
+/// task folder with <see cref="SaveTaskModel"/>.
 /// </summary>
 public sealed class LlmTextClassificationTransformer : ILlmPersistableTransformer
 {
     /// <summary>The persistence kind of this transformer.</summary>
-    public const string KindName = "LlmMlNet.TextClassification/1";
+    public const string KindName = "LlmMlNet.TextClassification/2";
 
     private readonly Settings _settings;
-    private readonly TextClassificationEngine _engine;
+    private readonly TextClassifier _classifier;
     private readonly BatchedRowMapping<(string, string?), float[]> _mapping;
+    private int _batches;
 
-    private LlmTextClassificationTransformer(Settings settings, TextClassificationEngine engine, TrainingResult? trainingResult)
+    private LlmTextClassificationTransformer(Settings settings, TextClassifier classifier)
     {
+        if (!classifier.Labels.Labels.SequenceEqual(settings.Classes))
+            throw new InvalidDataException($"The model's labels [{string.Join(", ", classifier.Labels.Labels)}] differ from the saved classes [{string.Join(", ", settings.Classes)}].");
         _settings = settings;
-        _engine = engine;
-        TrainingResult = trainingResult;
+        _classifier = classifier;
         var text = ColumnExpectation.Scalar(TextDataViewType.Instance);
         int k = settings.Classes.Length;
         var keyValues = LabelKeyValues.FromRecord(settings.KeyValuesType, settings.Classes);
@@ -51,7 +49,7 @@ public sealed class LlmTextClassificationTransformer : ILlmPersistableTransforme
                 var second = settings.Sentence2ColumnName == null ? null : RowReaders.Text(row, settings.Sentence2ColumnName);
                 return () => (first(), second?.Invoke());
             },
-            inputs => engine.Predict(inputs),
+            Predict,
             [
                 BatchOutputColumn<float[]>.Create(settings.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, k),
                     (float[] p, ref VBuffer<float> dst) =>
@@ -62,57 +60,56 @@ public sealed class LlmTextClassificationTransformer : ILlmPersistableTransforme
                     },
                     AnnotationHelpers.Score("MulticlassClassification", "Score", settings.Classes)),
                 BatchOutputColumn<float[]>.Create(settings.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), k),
-                    (float[] p, ref uint dst) => dst = (uint)ArgMax(p) + 1, keyValues.ToAnnotations()),
+                    (float[] p, ref uint dst) => dst = (uint)System.Numerics.Tensors.TensorPrimitives.IndexOfMax(p) + 1, keyValues.ToAnnotations()),
             ],
             settings.BatchSize);
     }
 
-    internal static LlmTextClassificationTransformer FromTrained(TextClassifier classifier, Tokenizer tokenizer, LlmTextClassificationOptions options,
-        LabelKeyValues classes)
+    internal static LlmTextClassificationTransformer FromTrained(TextClassifier classifier, LlmTextClassificationOptions options, LabelKeyValues classes) =>
+        new(new Settings(options.Sentence1ColumnName, options.Sentence2ColumnName, options.ScoreColumnName, options.PredictedLabelColumnName,
+            options.BatchSize, classes.Texts, classes.ItemTypeName, options.ModelPath), classifier);
+
+    /// <summary>
+    /// Wraps a classifier saved as a task folder (by <c>llmmlnet finetune</c>, <see cref="TextClassifier.Save"/> or
+    /// <see cref="SaveTaskModel"/>): its labels become the PredictedLabel's String key values, in the folder's label order.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The folder holds no text classifier, or a file is missing or malformed.</exception>
+    internal static LlmTextClassificationTransformer FromTaskFolder(string modelFolder, string sentence1ColumnName, string? sentence2ColumnName,
+        string scoreColumnName, string predictedLabelColumnName, int batchSize)
     {
-        PooledHead? pooled = null;
-        float[]? weight = null, bias = null;
-        if (classifier.FeatureHead is { } head)
-        {
-            pooled = new PooledHead(classifier.Options.Pooling, classifier.Options.NormalizeEmbeddings, head);
-            (weight, bias) = (head.Parameters.View(HeadWeight).ToArray(), head.Parameters.View(HeadBias).ToArray());
-        }
-        else
-        {
-            // The trained head/adapter values into the parameters, then LoRA folds into the base weights so the plain engine
-            // (and a saved folder) computes the adapted model.
-            classifier.SyncTrainableState();
-            classifier.Lora?.Merge(classifier.Parameters.Set);
-        }
-        var settings = new Settings(options.Sentence1ColumnName, options.Sentence2ColumnName, options.ScoreColumnName, options.PredictedLabelColumnName,
-            options.MaxSequenceLength, options.BatchSize, options.Method, classes.Texts, classes.ItemTypeName, pooled?.Pooling, pooled?.Normalize ?? false,
-            weight, bias);
-        var engine = new TextClassificationEngine(classifier.Parameters, classifier.Adapter, tokenizer, options.MaxSequenceLength, options.BatchSize, pooled);
-        return new LlmTextClassificationTransformer(settings, engine, classifier.TrainingResult);
+        var classifier = TextClassifier.Load(modelFolder, batchSize: batchSize);
+        var labels = classifier.Labels.Labels.ToArray();
+        return new(new Settings(sentence1ColumnName, sentence2ColumnName, scoreColumnName, predictedLabelColumnName, batchSize, labels,
+            LabelKeyValues.FromText(labels).ItemTypeName, modelFolder), classifier);
     }
 
-    private const string HeadWeight = "weight", HeadBias = "bias";
+    private float[][] Predict(IReadOnlyList<(string Text, string? Pair)> inputs)
+    {
+        // One TextClassifier runs one forward pass at a time; cursors of the same transformer take turns.
+        lock (_classifier)
+        {
+            Interlocked.Increment(ref _batches);
+            return _classifier.PredictProbabilities(inputs).ToArray();
+        }
+    }
 
-    internal TextClassificationEngine Engine => _engine;
+    /// <summary>The task model doing the work (its <see cref="TextClassifier.Evaluate"/>, <see cref="TextClassifier.Save"/>, adapters ...).</summary>
+    public TextClassifier Classifier => _classifier;
+
+    /// <summary>Batches handed to the classifier so far (each one forward pass of at most BatchSize rows): a test hook of the batching.</summary>
+    internal int Batches => Volatile.Read(ref _batches);
 
     /// <summary>The class names in key order (the label's KeyValues as invariant text).</summary>
     public IReadOnlyList<string> Classes => _settings.Classes;
 
     /// <summary>The trainer's summary (validation metrics per evaluation in its History); null after loading or for feature extraction.</summary>
-    public TrainingResult? TrainingResult { get; }
+    public TrainingResult? TrainingResult => _classifier.TrainingResult;
 
     /// <inheritdoc/>
     public string Kind => KindName;
 
     /// <summary>Always true.</summary>
     public bool IsRowToRowMapper => true;
-
-    private static int ArgMax(float[] values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
-        return best;
-    }
 
     /// <summary>The input schema plus Score and PredictedLabel (the label column is not needed).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A text column is missing or not String.</exception>
@@ -125,55 +122,30 @@ public sealed class LlmTextClassificationTransformer : ILlmPersistableTransforme
     /// <summary>A single-row mapper (PredictionEngine).</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _mapping.GetRowToRowMapper(inputSchema);
 
-    /// <summary>Not supported: use <see cref="PipelinePersistence.Save"/>.</summary>
+    /// <summary>Not supported: ML.NET cannot store out-of-tree transformers; use <c>mlContext.Model.SaveWithLlm</c>. Removes the half-written file.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
-    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UsePipelinePersistence(nameof(LlmTextClassificationTransformer));
+    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UseSaveWithLlm(ctx, nameof(LlmTextClassificationTransformer));
 
     /// <summary>
-    /// Writes "model" (config.json with the class names, model.safetensors with LoRA merged in, tokenizer files), "adapter" for
-    /// bottleneck adapters, and llmmlnet.json (settings, label values; the softmax regression for feature extraction).
+    /// Saves the classifier as a task folder (Hugging Face model with the head and the labels, tokenizer, adapter in PEFT layout,
+    /// llmmlnet-task.json) that <c>llmmlnet predict</c>, <see cref="TextClassifier.Load"/> and <c>mlContext.Model.LoadLlmTextClassifier</c> read.
     /// </summary>
-    /// <exception cref="NotSupportedException">The label's key values are of a type a manifest cannot record (not text, Boolean or a number).</exception>
+    public void SaveTaskModel(string directory) => _classifier.Save(directory, _settings.BaseModel);
+
+    /// <summary>Writes the task folder (<see cref="SaveTaskModel"/>) plus the ML.NET settings (column names, key value type) as llmmlnet.json.</summary>
     public void SaveTo(string directory)
     {
-        SavedModelFolder.Save(directory, _engine.Parameters, _engine.Tokenizer, _engine.Adapter);
+        SaveTaskModel(directory);
         ComponentSettings.Write(directory, _settings);
     }
 
-    internal static LlmTextClassificationTransformer LoadFrom(MLContext mlContext, string directory)
+    internal static LlmTextClassificationTransformer LoadFrom(string directory)
     {
         var settings = ComponentSettings.Read<Settings>(directory);
-        string model = SavedModelFolder.RequireModel(directory);
-        var config = TransformerConfigReader.Read(Path.Combine(model, CheckpointFolder.ConfigFileName));
-        PooledHead? pooled = null;
-        var groups = new HashSet<KeyGroup> { KeyGroup.Encoder };
-        if (settings.Pooling is { } pooling)
-        {
-            int c = config.HiddenSize, k = settings.Classes.Length;
-            if (settings.HeadWeight?.Length != k * c || settings.HeadBias?.Length != k)
-                throw new InvalidDataException(
-                    $"{Path.Combine(directory, ComponentSettings.FileName)}: headWeight/headBias must hold {k} × {c} and {k} values for a feature-extraction classifier.");
-            var regression = new SoftmaxRegression(c, k);
-            settings.HeadWeight.CopyTo(regression.Parameters.View(HeadWeight));
-            settings.HeadBias.CopyTo(regression.Parameters.View(HeadBias));
-            pooled = new PooledHead(pooling, settings.NormalizeEmbeddings, regression);
-            if (pooling == PoolingMode.Pooler) groups.Add(KeyGroup.Pooler);
-        }
-        else
-        {
-            groups.Add(KeyGroup.Classification);
-            if (config.Family is ModelFamily.Bert or ModelFamily.Roberta) groups.Add(KeyGroup.Pooler);
-        }
-        var parameters = TransformerParameters.FromPretrained(model, groups, out _);
-        var adapter = SavedModelFolder.LoadAdapter(directory, config);
-        var tokenizer = LocalModelPaths.LoadTokenizer(model, "saved tokenizer");
-        var engine = new TextClassificationEngine(parameters, adapter, tokenizer, settings.MaxSequenceLength, settings.BatchSize, pooled);
-        return new LlmTextClassificationTransformer(settings, engine, null);
+        return new LlmTextClassificationTransformer(settings, TextClassifier.Load(directory, batchSize: settings.BatchSize));
     }
 
-    // KeyValuesType: the label's KeyValues item type ("String", "Int32", ...); null (older files) reads as String.
-    // Pooling, NormalizeEmbeddings, HeadWeight [K, hidden], HeadBias [K]: feature extraction's head; Pooling null for the other methods.
+    // KeyValuesType: the label's KeyValues item type ("String", "Int32", ...); BaseModel: recorded in the task folder's manifest.
     internal sealed record Settings(string Sentence1ColumnName, string? Sentence2ColumnName, string ScoreColumnName, string PredictedLabelColumnName,
-        int MaxSequenceLength, int BatchSize, FineTuningMethod Method, string[] Classes, string? KeyValuesType = null, PoolingMode? Pooling = null,
-        bool NormalizeEmbeddings = false, float[]? HeadWeight = null, float[]? HeadBias = null);
+        int BatchSize, string[] Classes, string KeyValuesType, string? BaseModel);
 }

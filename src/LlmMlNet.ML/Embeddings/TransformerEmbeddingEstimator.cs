@@ -4,6 +4,7 @@
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Persistence;
 using LlmMlNet.Transformers.Checkpoints;
+using LlmMlNet.Transformers.Tasks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -24,11 +25,11 @@ public sealed class TransformerEmbeddingEstimator : IEstimator<TransformerEmbedd
         /// <summary>Pooling: <see cref="EmbeddingPooling.Mean"/>.</summary>
         public const EmbeddingPooling Pooling = EmbeddingPooling.Mean;
 
-        /// <summary>Tokens per text (capped by the model's position table): 128.</summary>
-        public const int MaximumSequenceLength = 128;
+        /// <summary>Tokens per text (capped by the model's position table): <see cref="TaskModelOptions.Defaults.MaxLength"/> (128).</summary>
+        public const int MaximumSequenceLength = TaskModelOptions.Defaults.MaxLength;
 
-        /// <summary>Texts per forward pass: 32.</summary>
-        public const int BatchSize = 32;
+        /// <summary>Texts per forward pass: <see cref="TextEmbedder.DefaultBatchSize"/> (32).</summary>
+        public const int BatchSize = TextEmbedder.DefaultBatchSize;
     }
 
     /// <summary>Options of feature extraction.</summary>
@@ -112,10 +113,18 @@ public sealed class TransformerEmbeddingEstimator : IEstimator<TransformerEmbedd
     {
         ArgumentNullException.ThrowIfNull(input);
         SchemaChecks.Require(input.Schema, _options.InputColumnName!, ColumnExpectation.Scalar(TextDataViewType.Instance));
-        var tokenizer = LocalModelPaths.LoadTokenizer(_options.TokenizerPath ?? _options.ModelPath, nameof(Options.TokenizerPath));
-        var engine = new TransformerEmbeddingEngine(_options.ModelPath!, tokenizer, _options.Pooling, _options.NormalizeEmbeddings,
-            _options.MaximumSequenceLength, _options.BatchSize);
-        if (engine.Dimensions != _dimensions) throw new InvalidOperationException($"{_options.ModelPath} changed while fitting.");
-        return new TransformerEmbeddingTransformer(engine, _options);
+        var embedder = LoadEmbedder(_options);
+        if (embedder.Dimensions != _dimensions) throw new InvalidOperationException($"{_options.ModelPath} changed while fitting.");
+        return new TransformerEmbeddingTransformer(embedder, _options);
+    }
+
+    /// <summary>The Tasks API's embedder for checked <paramref name="options"/> (local paths checked, errors naming the file).</summary>
+    /// <exception cref="FileNotFoundException">The model or tokenizer files are missing.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint is malformed, or lacks the pooler for pooler pooling.</exception>
+    internal static TextEmbedder LoadEmbedder(Options options)
+    {
+        string folder = LocalModelPaths.RequireCheckpointFolder(options.ModelPath, nameof(Options.ModelPath));
+        var tokenizer = LocalModelPaths.LoadTokenizer(options.TokenizerPath ?? folder, nameof(Options.TokenizerPath));
+        return TextEmbedder.Load(folder, tokenizer, options.Pooling.ToMode(), options.NormalizeEmbeddings, options.MaximumSequenceLength, options.BatchSize);
     }
 }

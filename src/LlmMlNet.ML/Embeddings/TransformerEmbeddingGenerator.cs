@@ -1,7 +1,7 @@
 // Microsoft.Extensions.AI's IEmbeddingGenerator over our feature extraction, so .NET AI apps (vector stores,
-// semantic search) use local transformer embeddings directly. Runs the same batched engine as the ML.NET
-// transformer; no ML.NET types needed. Inference is synchronous on the CPU: the Task completes when done.
-using LlmMlNet.ML.Persistence;
+// semantic search) use local transformer embeddings directly. Runs the Tasks API's TextEmbedder, as the ML.NET
+// transformer does; no ML.NET types needed. Inference is synchronous on the CPU: the Task completes when done.
+using LlmMlNet.Transformers.Tasks;
 using Microsoft.Extensions.AI;
 
 namespace LlmMlNet.ML.Embeddings;
@@ -9,10 +9,10 @@ namespace LlmMlNet.ML.Embeddings;
 /// <summary>Local transformer embeddings as an <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of strings.</summary>
 public sealed class TransformerEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
-    private readonly TransformerEmbeddingEngine _engine;
+    private readonly TextEmbedder _engine;
     private readonly EmbeddingGeneratorMetadata _metadata;
 
-    internal TransformerEmbeddingGenerator(TransformerEmbeddingEngine engine, string? modelPath)
+    internal TransformerEmbeddingGenerator(TextEmbedder engine, string? modelPath)
     {
         _engine = engine;
         ModelId = modelPath == null ? "llmmlnet" : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelPath)));
@@ -28,12 +28,8 @@ public sealed class TransformerEmbeddingGenerator : IEmbeddingGenerator<string, 
     public static TransformerEmbeddingGenerator FromPretrained(TransformerEmbeddingEstimator.Options options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var checkedOptions = TransformerEmbeddingEstimator.Validate(options);
-        string folder = LocalModelPaths.RequireCheckpointFolder(options.ModelPath, nameof(options.ModelPath));
-        var tokenizer = LocalModelPaths.LoadTokenizer(options.TokenizerPath ?? folder, nameof(options.TokenizerPath));
-        var engine = new TransformerEmbeddingEngine(folder, tokenizer, checkedOptions.Pooling, checkedOptions.NormalizeEmbeddings,
-            checkedOptions.MaximumSequenceLength, checkedOptions.BatchSize);
-        return new TransformerEmbeddingGenerator(engine, folder);
+        var engine = TransformerEmbeddingEstimator.LoadEmbedder(TransformerEmbeddingEstimator.Validate(options));
+        return new TransformerEmbeddingGenerator(engine, options.ModelPath);
     }
 
     /// <summary>The model name reported in each embedding (the checkpoint folder's name).</summary>

@@ -3,6 +3,7 @@
 // and options. Also hands out an IEmbeddingGenerator over the same model. Not a trainer.
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Persistence;
+using LlmMlNet.Transformers.Tasks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -10,7 +11,7 @@ namespace LlmMlNet.ML.Embeddings;
 
 /// <summary>
 /// Computes a <c>Vector&lt;Single, hidden&gt;</c> embedding per row from a text column with a frozen transformer. Row-to-row (works in
-/// PredictionEngine); cursors run <c>BatchSize</c> rows per forward pass. Save it with <see cref="PipelinePersistence"/>.
+/// PredictionEngine); cursors run <c>BatchSize</c> rows per forward pass. Save it with <c>mlContext.Model.SaveWithLlm</c>.
 /// </summary>
 public sealed class TransformerEmbeddingTransformer : ILlmPersistableTransformer
 {
@@ -18,10 +19,11 @@ public sealed class TransformerEmbeddingTransformer : ILlmPersistableTransformer
     public const string KindName = "LlmMlNet.TransformerEmbedding/1";
 
     private readonly TransformerEmbeddingEstimator.Options _options;
-    private readonly TransformerEmbeddingEngine _engine;
+    private readonly TextEmbedder _engine;
     private readonly BatchedRowMapping<string, float[]> _mapping;
+    private int _batches;
 
-    internal TransformerEmbeddingTransformer(TransformerEmbeddingEngine engine, TransformerEmbeddingEstimator.Options options)
+    internal TransformerEmbeddingTransformer(TextEmbedder engine, TransformerEmbeddingEstimator.Options options)
     {
         _engine = engine;
         _options = options;
@@ -29,7 +31,11 @@ public sealed class TransformerEmbeddingTransformer : ILlmPersistableTransformer
         _mapping = new BatchedRowMapping<string, float[]>(
             schema => [SchemaChecks.Require(schema, options.InputColumnName!, ColumnExpectation.Scalar(TextDataViewType.Instance))],
             row => RowReaders.Text(row, options.InputColumnName!),
-            texts => engine.Embed(texts),
+            texts =>
+            {
+                Interlocked.Add(ref _batches, (texts.Count + engine.BatchSize - 1) / engine.BatchSize);
+                return engine.Embed(texts);
+            },
             [
                 BatchOutputColumn<float[]>.Create(options.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, size),
                     (float[] embedding, ref VBuffer<float> dst) =>
@@ -51,7 +57,11 @@ public sealed class TransformerEmbeddingTransformer : ILlmPersistableTransformer
     /// <summary>Always true.</summary>
     public bool IsRowToRowMapper => true;
 
-    internal TransformerEmbeddingEngine Engine => _engine;
+    /// <summary>The Tasks API's embedder doing the work.</summary>
+    public TextEmbedder Embedder => _engine;
+
+    /// <summary>Forward passes asked of the embedder so far (one per BatchSize texts): a test hook of the batching.</summary>
+    internal int Batches => Volatile.Read(ref _batches);
 
     /// <summary>An <see cref="Microsoft.Extensions.AI.IEmbeddingGenerator{TInput, TEmbedding}"/> over this transformer's model, for .NET AI apps.</summary>
     public TransformerEmbeddingGenerator AsEmbeddingGenerator() => new(_engine, _options.ModelPath);
@@ -67,29 +77,24 @@ public sealed class TransformerEmbeddingTransformer : ILlmPersistableTransformer
     /// <summary>A single-row mapper (PredictionEngine).</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _mapping.GetRowToRowMapper(inputSchema);
 
-    /// <summary>Not supported: use <see cref="PipelinePersistence.Save"/>.</summary>
+    /// <summary>Not supported: use <c>mlContext.Model.SaveWithLlm</c>.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
-    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UsePipelinePersistence(nameof(TransformerEmbeddingTransformer));
+    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UseSaveWithLlm(ctx, nameof(TransformerEmbeddingTransformer));
 
     /// <summary>Writes the model folder "model" (config.json, model.safetensors, tokenizer files) and the options (llmmlnet.json).</summary>
     public void SaveTo(string directory)
     {
-        string model = Path.Combine(directory, SavedModelFolder.Model);
-        _engine.Parameters.Save(model);
-        _engine.Tokenizer.Save(model);
+        _engine.Save(Path.Combine(directory, SavedModelFolder.Model));
         ComponentSettings.Write(directory, _options);
     }
 
-    internal static TransformerEmbeddingTransformer LoadFrom(MLContext mlContext, string directory)
+    internal static TransformerEmbeddingTransformer LoadFrom(string directory)
     {
         var options = ComponentSettings.Read<TransformerEmbeddingEstimator.Options>(directory);
         string model = Path.Combine(directory, SavedModelFolder.Model);
         options.ModelPath = model;
         options.TokenizerPath = null;
         options = TransformerEmbeddingEstimator.Validate(options);
-        var tokenizer = LocalModelPaths.LoadTokenizer(model, "saved tokenizer");
-        var engine = new TransformerEmbeddingEngine(LocalModelPaths.RequireCheckpointFolder(model, "saved model"), tokenizer,
-            options.Pooling, options.NormalizeEmbeddings, options.MaximumSequenceLength, options.BatchSize);
-        return new TransformerEmbeddingTransformer(engine, options);
+        return new TransformerEmbeddingTransformer(TransformerEmbeddingEstimator.LoadEmbedder(options), options);
     }
 }

@@ -1,11 +1,12 @@
 // The fitted pre-training step: carries the pre-trained model and tokenizer, scores each row's perplexity
-// (batched), saves the model as a Hugging Face folder that fine-tuning components and Python load, and
+// (batched, by the Tasks API's LanguageModelScorer), saves the model as a Hugging Face folder that fine-tuning components and Python load, and
 // persists inside pipelines. Not a trainer: Fit of the estimator trained it.
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Persistence;
 using LlmMlNet.Tokenizers;
 using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Models;
+using LlmMlNet.Transformers.Tasks;
 using LlmMlNet.Transformers.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -22,7 +23,7 @@ public sealed class LanguageModelTransformer : ILlmPersistableTransformer
     public const string KindName = "LlmMlNet.LanguageModel/1";
 
     private readonly LanguageModelPretrainingEstimator.Options _options;
-    private readonly PerplexityScorer _scorer;
+    private readonly LanguageModelScorer _scorer;
     private readonly BatchedRowMapping<string, float> _mapping;
 
     internal LanguageModelTransformer(TransformerParameters parameters, Tokenizer tokenizer, PretrainingObjective objective,
@@ -33,7 +34,7 @@ public sealed class LanguageModelTransformer : ILlmPersistableTransformer
         Objective = objective;
         TrainingResult = trainingResult;
         _options = options;
-        _scorer = new PerplexityScorer(parameters, tokenizer, objective, options.BlockSize, options.BatchSize);
+        _scorer = new LanguageModelScorer(parameters, tokenizer, objective, options.BlockSize, options.BatchSize);
         var text = ColumnExpectation.Scalar(TextDataViewType.Instance);
         _mapping = new BatchedRowMapping<string, float>(
             schema => [SchemaChecks.Require(schema, options.InputColumnName, text)],
@@ -82,9 +83,9 @@ public sealed class LanguageModelTransformer : ILlmPersistableTransformer
     /// <summary>A single-row mapper (PredictionEngine).</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _mapping.GetRowToRowMapper(inputSchema);
 
-    /// <summary>Not supported: use <see cref="PipelinePersistence.Save"/>.</summary>
+    /// <summary>Not supported: use <c>mlContext.Model.SaveWithLlm</c>.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
-    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UsePipelinePersistence(nameof(LanguageModelTransformer));
+    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UseSaveWithLlm(ctx, nameof(LanguageModelTransformer));
 
     /// <summary>Writes the model folder "model" and the options (llmmlnet.json).</summary>
     public void SaveTo(string directory)
@@ -93,7 +94,7 @@ public sealed class LanguageModelTransformer : ILlmPersistableTransformer
         ComponentSettings.Write(directory, new SavedSettings(_options, Objective));
     }
 
-    internal static LanguageModelTransformer LoadFrom(MLContext mlContext, string directory)
+    internal static LanguageModelTransformer LoadFrom(string directory)
     {
         var saved = ComponentSettings.Read<SavedSettings>(directory);
         string model = SavedModelFolder.RequireModel(directory);

@@ -1,7 +1,6 @@
 // Registers the loader of every persistable LlmMlNet transformer with LlmTransformerRegistry when this assembly
-// loads, so PipelinePersistence.Load finds them without any call from the user. One line per transformer kind.
+// loads, so mlContext.Model.LoadWithLlm finds them without any call from the user. One line per transformer kind.
 using System.Runtime.CompilerServices;
-using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Classification;
 using LlmMlNet.ML.Embeddings;
 using LlmMlNet.ML.LanguageModeling;
@@ -23,5 +22,6 @@ internal static class ComponentRegistration
         LlmTransformerRegistry.Register(LlmTextClassificationTransformer.KindName, LlmTextClassificationTransformer.LoadFrom);
         LlmTransformerRegistry.Register(LlmQuestionAnsweringTransformer.KindName, LlmQuestionAnsweringTransformer.LoadFrom);
         LlmTransformerRegistry.Register(LlmLinearHeadTransformer.KindName, LlmLinearHeadTransformer.LoadFrom);
+        LlmTransformerRegistry.Register(Generation.TextGenerationTransformer.KindName, Generation.TextGenerationTransformer.LoadFrom);
     }
 }

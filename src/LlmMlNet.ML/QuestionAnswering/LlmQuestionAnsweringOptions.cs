@@ -44,7 +44,7 @@ public sealed class LlmQuestionAnsweringOptions
         /// <summary>LoRA rank: <see cref="TaskModelOptions.Defaults.LoraRank"/> (8).</summary>
         public const int LoraRank = TaskModelOptions.Defaults.LoraRank;
 
-        /// <summary>LoRA alpha: <see cref="TaskModelOptions.Defaults.LoraAlpha"/> (8).</summary>
+        /// <summary>LoRA alpha: <see cref="TaskModelOptions.Defaults.LoraAlpha"/> (16).</summary>
         public const float LoraAlpha = TaskModelOptions.Defaults.LoraAlpha;
 
         /// <summary>Seed: <see cref="TaskModelOptions.Defaults.Seed"/> (42).</summary>
@@ -92,6 +92,12 @@ public sealed class LlmQuestionAnsweringOptions
 
     /// <summary>Answers per row. Default 3.</summary>
     public int TopK = Defaults.TopK;
+
+    /// <summary>
+    /// The engine the fitted transformer predicts with: <see cref="Onnx.LlmInferenceEngine.Ours"/> (default) or OnnxRuntime (the model
+    /// exported to ONNX in memory). Training always runs on ours; a saved pipeline loads on ours (see <c>mlContext.Model.UseInferenceEngine</c>).
+    /// </summary>
+    public Onnx.LlmInferenceEngine InferenceEngine = Onnx.LlmInferenceEngine.Ours;
 
     /// <summary>Windows per step and per inference pass. Default 8.</summary>
     public int BatchSize = Defaults.BatchSize;

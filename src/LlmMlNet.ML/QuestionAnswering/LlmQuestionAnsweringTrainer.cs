@@ -1,13 +1,10 @@
 // The extractive QA trainer estimator: Fit reads (Context, Question, TrainingAnswer, AnswerIndex) rows and fine-tunes
 // through the Tasks API's QuestionAnswering (windows with stride; full, LoRA, adapters or a frozen body; an optional
 // validation set); its transformer answers with the top-K spans. Schema checks and data reading here; inference in
-// QaAnswerEngine.
+// the Tasks API (the transformer wraps QuestionAnswering).
 using LlmMlNet.ML.Infrastructure;
-using LlmMlNet.ML.Persistence;
-using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Data;
 using LlmMlNet.Transformers.Tasks;
-using LlmMlNet.Transformers.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -31,17 +28,9 @@ public sealed class LlmQuestionAnsweringTrainer : IEstimator<LlmQuestionAnswerin
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         if (options.TopK < 1) throw new ArgumentOutOfRangeException(nameof(options.TopK), options.TopK, "TopK must be at least 1.");
-        if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options.BatchSize), options.BatchSize, "BatchSize must be at least 1.");
-        if (options.EvaluateEverySteps is < 1) throw new ArgumentOutOfRangeException(nameof(options.EvaluateEverySteps), options.EvaluateEverySteps, "EvaluateEverySteps must be at least 1.");
-        if (options.EarlyStoppingPatience is < 1) throw new ArgumentOutOfRangeException(nameof(options.EarlyStoppingPatience), options.EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1.");
+        FineTuningRecipe.CheckSchedule(options.BatchSize, options.MaxEpochs, options.LearningRate, options.EvaluateEverySteps, options.EarlyStoppingPatience);
         if (options.MaxSequenceLength < 8) throw new ArgumentOutOfRangeException(nameof(options.MaxSequenceLength), options.MaxSequenceLength, "MaxSequenceLength must be at least 8.");
-        if (options.ModelPath != null) LocalModelPaths.RequireCheckpointFolder(options.ModelPath, nameof(options.ModelPath));
-        else if (options.Preset == null || options.TokenizerPath == null)
-            throw new ArgumentException(
-                $"Set {nameof(options.ModelPath)} (a local Hugging Face folder), or {nameof(options.Preset)} ({string.Join(", ", SizePresets.Names)}) with {nameof(options.TokenizerPath)} to train from scratch.", nameof(options));
-        else if (!SizePresets.Names.Contains(options.Preset))
-            throw new ArgumentException($"{nameof(options.Preset)} '{options.Preset}' is not one of {string.Join(", ", SizePresets.Names)}.", nameof(options));
-        LocalModelPaths.LoadTokenizer(options.TokenizerPath ?? options.ModelPath, nameof(options.TokenizerPath));
+        FineTuningRecipe.CheckSource(options.ModelPath, options.Preset, options.TokenizerPath);
     }
 
     /// <summary>The library options these trainer options stand for (<see cref="TaskModelOptions.For"/> with this trainer's settings).</summary>
@@ -71,15 +60,12 @@ public sealed class LlmQuestionAnsweringTrainer : IEstimator<LlmQuestionAnswerin
         ArgumentNullException.ThrowIfNull(input);
         var examples = ReadExamples(input, "Row");
         var validation = _options.ValidationSet == null ? null : ReadExamples(_options.ValidationSet, "Validation row");
-        var tokenizer = LocalModelPaths.LoadTokenizer(_options.TokenizerPath ?? _options.ModelPath, nameof(_options.TokenizerPath));
-        ulong seed = (ulong)_options.Seed;
-        var source = _options.ModelPath != null
-            ? ModelSource.FromCheckpoint(_options.ModelPath, seed)
-            : ModelSource.FromScratch(Pretraining.FromScratch(_options.Preset!, _options.Family, tokenizer, seed).Config, seed);
+        var (tokenizer, source) = FineTuningRecipe.Source(_options.ModelPath, _options.Preset, _options.Family, _options.TokenizerPath, _options.Seed);
         var taskOptions = TaskOptions(examples.Count, validation != null);
         var qa = Transformers.Tasks.QuestionAnswering.Train(source, tokenizer, examples, taskOptions, _options.Stride ?? TaskModelOptions.Defaults.QaStride(taskOptions.MaxLength),
             validation: validation);
-        return LlmQuestionAnsweringTransformer.FromTrained(qa, tokenizer, _options, examples[0]);
+        qa.InferenceEngine = Onnx.LlmInferenceEngines.ToTaskEngine(_options.InferenceEngine);
+        return LlmQuestionAnsweringTransformer.FromTrained(qa, _options);
     }
 
     private List<QaExample> ReadExamples(IDataView data, string rowLabel)

@@ -17,6 +17,9 @@ public enum TokenColumnType
 
     /// <summary>Vector&lt;Single&gt;: the same integers as floats.</summary>
     Single,
+
+    /// <summary>Vector&lt;Int64&gt;: what ONNX exports of Hugging Face models take (input_ids, attention_mask, token_type_ids), e.g. for ApplyOnnxModel.</summary>
+    Int64,
 }
 
 /// <summary>
@@ -123,7 +126,12 @@ public sealed class TransformerTokenizingEstimator : IEstimator<TransformerToken
         var text = ColumnExpectation.Scalar(TextDataViewType.Instance);
         SchemaChecks.Require(inputSchema, _options.InputColumnName!, text);
         if (_options.SecondInputColumnName != null) SchemaChecks.Require(inputSchema, _options.SecondInputColumnName, text);
-        var item = _options.OutputType == TokenColumnType.Int32 ? NumberDataViewType.Int32 : NumberDataViewType.Single;
+        var item = _options.OutputType switch
+        {
+            TokenColumnType.Int32 => NumberDataViewType.Int32,
+            TokenColumnType.Int64 => NumberDataViewType.Int64,
+            _ => NumberDataViewType.Single,
+        };
         var columns = TransformerTokenizingTransformer.OutputNames(_options)
             .Select(name => SchemaShapes.Column(name, SchemaShape.Column.VectorKind.Vector, item)).ToArray();
         return SchemaShapes.With(inputSchema, columns);

@@ -1,5 +1,5 @@
 // The fitted tokenization step: a batched row-to-row mapping from text columns to fixed-length token-id, mask and
-// type-id vectors. Saves its tokenizer files and options into its folder for PipelinePersistence. Not a model.
+// type-id vectors. Saves its tokenizer files and options into its folder for mlContext.Model.SaveWithLlm. Not a model.
 using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.Persistence;
 using LlmMlNet.Tokenizers;
@@ -11,7 +11,7 @@ namespace LlmMlNet.ML.Text;
 /// <summary>
 /// Produces token-id, attention-mask and (optionally) token-type-id columns of length <c>MaximumSequenceLength</c> from a
 /// text column (and an optional pair column). Row-to-row (works in PredictionEngine); cursors tokenize in batches.
-/// Save it with <see cref="PipelinePersistence"/>.
+/// Save it with <c>mlContext.Model.SaveWithLlm</c>.
 /// </summary>
 public sealed class TransformerTokenizingTransformer : ILlmPersistableTransformer
 {
@@ -81,6 +81,9 @@ public sealed class TransformerTokenizingTransformer : ILlmPersistableTransforme
             if (_options.OutputType == TokenColumnType.Int32)
                 return BatchOutputColumn<TokenRow>.Create(name, new VectorDataViewType(NumberDataViewType.Int32, length),
                     (TokenRow row, ref VBuffer<int> dst) => Write(select(row), fill, length, ref dst));
+            if (_options.OutputType == TokenColumnType.Int64)
+                return BatchOutputColumn<TokenRow>.Create(name, new VectorDataViewType(NumberDataViewType.Int64, length),
+                    (TokenRow row, ref VBuffer<long> dst) => WriteInt64(select(row), fill, length, ref dst));
             return BatchOutputColumn<TokenRow>.Create(name, new VectorDataViewType(NumberDataViewType.Single, length),
                 (TokenRow row, ref VBuffer<float> dst) => WriteSingle(select(row), fill, length, ref dst));
         }
@@ -91,6 +94,15 @@ public sealed class TransformerTokenizingTransformer : ILlmPersistableTransforme
         var editor = VBufferEditor.Create(ref dst, length);
         int n = Math.Min(values.Length, length);
         values.AsSpan(0, n).CopyTo(editor.Values);
+        editor.Values[n..].Fill(fill);
+        dst = editor.Commit();
+    }
+
+    private static void WriteInt64(int[] values, int fill, int length, ref VBuffer<long> dst)
+    {
+        var editor = VBufferEditor.Create(ref dst, length);
+        int n = Math.Min(values.Length, length);
+        for (int i = 0; i < n; i++) editor.Values[i] = values[i];
         editor.Values[n..].Fill(fill);
         dst = editor.Commit();
     }
@@ -115,9 +127,9 @@ public sealed class TransformerTokenizingTransformer : ILlmPersistableTransforme
     /// <summary>A single-row mapper (PredictionEngine).</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _mapping.GetRowToRowMapper(inputSchema);
 
-    /// <summary>Not supported: ML.NET cannot save out-of-tree transformers; use <see cref="PipelinePersistence.Save"/>.</summary>
+    /// <summary>Not supported: ML.NET cannot save out-of-tree transformers; use <c>mlContext.Model.SaveWithLlm</c>.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
-    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UsePipelinePersistence(nameof(TransformerTokenizingTransformer));
+    public void Save(ModelSaveContext ctx) => throw PersistenceMessages.UseSaveWithLlm(ctx, nameof(TransformerTokenizingTransformer));
 
     /// <summary>Writes the tokenizer files (folder "tokenizer") and the options (llmmlnet.json).</summary>
     public void SaveTo(string directory)
@@ -126,7 +138,7 @@ public sealed class TransformerTokenizingTransformer : ILlmPersistableTransforme
         ComponentSettings.Write(directory, _options);
     }
 
-    internal static TransformerTokenizingTransformer LoadFrom(MLContext mlContext, string directory)
+    internal static TransformerTokenizingTransformer LoadFrom(string directory)
     {
         var options = ComponentSettings.Read<TransformerTokenizingEstimator.Options>(directory);
         var tokenizer = LocalModelPaths.LoadTokenizer(Path.Combine(directory, TokenizerFolder), "saved tokenizer");

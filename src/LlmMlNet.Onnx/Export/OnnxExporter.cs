@@ -25,6 +25,12 @@ namespace LlmMlNet.Onnx.Export;
 public sealed record OnnxExportResult(string Path, HeadKind Head, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs, long Bytes,
     IReadOnlyDictionary<string, string> Metadata);
 
+/// <summary>A feature-extraction classifier's head as an export takes it: the pooling of the body and the softmax regression on it.</summary>
+/// <param name="Regression">The softmax regression (weight [K, C], bias [K]).</param>
+/// <param name="Pooling">How token states are pooled.</param>
+/// <param name="Normalize">Whether pooled features are L2-normalised.</param>
+public sealed record OnnxFeatureHead(SoftmaxRegression Regression, PoolingMode Pooling, bool Normalize);
+
 /// <summary>Exports our models to ONNX.</summary>
 public static class OnnxExporter
 {
@@ -40,19 +46,23 @@ public static class OnnxExporter
     /// <param name="options">Head, opset and extras; null uses the defaults (the model's own head, opset 17).</param>
     /// <param name="lora">A LoRA adapter of this model, or null.</param>
     /// <param name="bottleneck">Bottleneck adapters of this model, or null.</param>
+    /// <param name="featureHead">A feature-extraction classifier's pooling and softmax regression (the classification head then
+    /// exports pooled features → regression logits), or null.</param>
     /// <exception cref="ArgumentException">Invalid options.</exception>
     /// <exception cref="NotSupportedException">The family has no such head, or past key values for an encoder.</exception>
     /// <exception cref="InvalidOperationException">The parameters lack the head's weights.</exception>
     public static OnnxExportResult Export(TransformerParameters parameters, string outputPath, OnnxExportOptions? options = null,
-        LoraAdapter? lora = null, BottleneckAdapter? bottleneck = null)
+        LoraAdapter? lora = null, BottleneckAdapter? bottleneck = null, OnnxFeatureHead? featureHead = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var o = (options ?? new OnnxExportOptions()).Validate();
-        var head = o.Head ?? DefaultHead(parameters);
+        var head = o.Head ?? (featureHead is not null ? HeadKind.Classification : DefaultHead(parameters));
         var metadata = new Dictionary<string, string>();
         if (lora is not null) metadata["lora"] = "merged into the weights";
         if (bottleneck is not null) metadata["bottleneck_adapters"] = "exported as nodes";
-        return Write(new ExportWeights(parameters, lora, bottleneck), head, o, outputPath, metadata, featurePooling: null);
+        var features = featureHead is not null && head == HeadKind.Classification;
+        return Write(new ExportWeights(parameters, lora, bottleneck, features ? featureHead!.Regression : null), head, o, outputPath, metadata,
+            features ? (featureHead!.Pooling, featureHead.Normalize) : null);
     }
 
     /// <summary>Exports a trained classifier: logits (and probabilities) over its labels, whatever its fine-tuning method.</summary>
@@ -155,6 +165,27 @@ public static class OnnxExporter
         Dictionary<string, string> metadata, (PoolingMode Mode, bool Normalize)? featurePooling)
     {
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
+        var model = Build(weights, head, o, metadata, featurePooling);
+        var full = Path.GetFullPath(outputPath);
+        if (Path.GetDirectoryName(full) is { } folder) Directory.CreateDirectory(folder);
+        AtomicFile.Write(full, stream => model.WriteTo(stream));
+        return new OnnxExportResult(full, head, model.Graph.Input.Select(i => i.Name).ToArray(), model.Graph.Output.Select(x => x.Name).ToArray(),
+            new FileInfo(full).Length, metadata);
+    }
+
+    /// <summary>The serialized model of a task's inference (what <see cref="Runtime.OnnxRuntimeEngine"/> opens, never written to disk).</summary>
+    internal static byte[] ToBytes(TaskInferenceModel model, int opset = OnnxExportOptions.MinimumOpset)
+    {
+        var features = model.FeatureHead is not null && model.Head == HeadKind.Classification;
+        var weights = new ExportWeights(model.Parameters, model.Lora, model.Bottleneck, features ? model.FeatureHead : null);
+        var options = new OnnxExportOptions { Head = model.Head, Opset = opset };
+        if (model.Head == HeadKind.None) options = options with { Pooling = model.Pooling, NormalizeEmbeddings = model.NormalizeEmbeddings };
+        return Build(weights, model.Head, options, [], features ? (model.Pooling, model.NormalizeEmbeddings) : null).ToByteArray();
+    }
+
+    private static Proto.ModelProto Build(ExportWeights weights, HeadKind head, OnnxExportOptions o,
+        Dictionary<string, string> metadata, (PoolingMode Mode, bool Normalize)? featurePooling)
+    {
         var config = weights.Config;
         _ = HeadKinds.Groups(head, config.Family); // throws NotSupportedException for a head the family lacks
         if (o.WithPast && head != HeadKind.CausalLm) throw new ArgumentException("past key values are exported with the clm head only.", nameof(o));
@@ -232,11 +263,7 @@ public static class OnnxExporter
         model.OpsetImport.Add(new Proto.OperatorSetIdProto { Domain = "", Version = o.Opset });
         foreach (var (key, value) in metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
             model.MetadataProps.Add(new Proto.StringStringEntryProto { Key = key, Value = value });
-        var full = Path.GetFullPath(outputPath);
-        if (Path.GetDirectoryName(full) is { } folder) Directory.CreateDirectory(folder);
-        AtomicFile.Write(full, stream => model.WriteTo(stream));
-        return new OnnxExportResult(full, head, graph.Graph.Input.Select(i => i.Name).ToArray(), graph.Graph.Output.Select(x => x.Name).ToArray(),
-            new FileInfo(full).Length, metadata);
+        return model;
     }
 
     private static void RequireWeights(ExportWeights weights, string name, HeadKind head)

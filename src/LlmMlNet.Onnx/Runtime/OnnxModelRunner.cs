@@ -36,17 +36,29 @@ public sealed class OnnxModelRunner : IDisposable
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="OnnxRuntimeException">ONNX Runtime rejects the model or the provider.</exception>
     public OnnxModelRunner(string path, int intraOpThreads = 0, OnnxExecutionProvider provider = OnnxExecutionProvider.Cpu)
+        : this(path, null, intraOpThreads, provider)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"ONNX model '{path}' does not exist.", path);
+    }
+
+    /// <summary>Opens a model held in memory (<paramref name="name"/> only names it in messages).</summary>
+    /// <exception cref="OnnxRuntimeException">ONNX Runtime rejects the model or the provider.</exception>
+    public OnnxModelRunner(byte[] model, string name, int intraOpThreads = 0, OnnxExecutionProvider provider = OnnxExecutionProvider.Cpu)
+        : this(name, model ?? throw new ArgumentNullException(nameof(model)), intraOpThreads, provider)
+    {
+    }
+
+    private OnnxModelRunner(string path, byte[]? bytes, int intraOpThreads, OnnxExecutionProvider provider)
+    {
+        if (bytes is null && !File.Exists(path)) throw new FileNotFoundException($"ONNX model '{path}' does not exist.", path);
         using var options = new SessionOptions { IntraOpNumThreads = intraOpThreads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (provider == OnnxExecutionProvider.Cuda) options.AppendExecutionProvider_CUDA();
-        _session = new InferenceSession(path, options);
+        _session = bytes is null ? new InferenceSession(path, options) : new InferenceSession(bytes, options);
         _inputs = _session.InputMetadata.Keys.ToHashSet(StringComparer.Ordinal);
         Path = path;
         Metadata = _session.ModelMetadata.CustomMetadataMap;
     }
 
-    /// <summary>The model file.</summary>
+    /// <summary>The model file (or the name of a model held in memory).</summary>
     public string Path { get; }
 
     /// <summary>The graph's input names.</summary>

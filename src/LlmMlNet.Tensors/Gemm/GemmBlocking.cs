@@ -13,8 +13,8 @@ internal static class GemmBlocking
     public const int NCMax = 2048;
 
     /// <summary>
-    /// Row block (mc) of the widest kernel: 192 x 256 floats = 192 KB, an L2-resident A block; a kernel with
-    /// MR rows uses 16 * MR rows so every block is whole panels.
+    /// Largest row block (mc) of any kernel, which sizes the packed-A scratch: 192 x 256 floats = 192 KB, an
+    /// L2-resident A block. Each kernel states its own mc (IGemmMicroKernel.MC), whole panels of MR rows.
     /// </summary>
     public const int MCMax = 192;
 

@@ -12,8 +12,6 @@ namespace LlmMlNet.Tensors;
 /// <summary>Blocked, packed, optionally parallel SGEMM over raw pointers (arguments already validated).</summary>
 internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMicroKernel
 {
-    private static int MC => GemmBlocking.MCMax / 12 * TKernel.MR;
-
     /// <summary>C = alpha * op(A) * op(B) + beta * C using at most <paramref name="threads"/> threads.</summary>
     public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int threads)
@@ -163,9 +161,9 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunTile(in TileBody t, int i0, int mt, int j0, int nt)
     {
-        int mr = TKernel.MR, nr = TKernel.NR, mcMax = MC;
+        int mr = TKernel.MR, nr = TKernel.NR, mcMax = TKernel.MC;
         GemmScratch scratch = GemmScratch.Current;
-        bool bInPlace = !t.TransposeB && (mt <= GemmBlocking.InPlaceBMaxRows || t.TransposeA);
+        bool bInPlace = !t.TransposeB && mt <= GemmBlocking.InPlaceBMaxRows;
         for (int p0 = 0; p0 < t.K; p0 += GemmBlocking.KC)
         {
             int kc = Math.Min(GemmBlocking.KC, t.K - p0);

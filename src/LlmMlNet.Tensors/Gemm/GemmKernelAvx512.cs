@@ -12,6 +12,9 @@ internal unsafe struct GemmKernelAvx512 : IGemmMicroKernel
 {
     public static int MR => 12;
     public static int NR => 32;
+    /// <summary>192 x 256 floats = 192 KB of A, inside a 1 MB L2 beside the streamed B block.</summary>
+    public static int MC => 192;
+
     public static bool IsSupported => Avx512F.IsSupported;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -11,6 +11,9 @@ internal unsafe struct GemmKernelPortable : IGemmMicroKernel
 {
     public static int MR => 4;
     public static int NR => 2 * Vector<float>.Count;
+    /// <summary>64 rows (16 panels): a modest L2 share, as this kernel runs on unknown hardware.</summary>
+    public static int MC => 64;
+
     public static bool IsSupported => true;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

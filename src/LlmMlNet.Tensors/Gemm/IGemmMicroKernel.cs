@@ -12,6 +12,12 @@ internal unsafe interface IGemmMicroKernel
     /// <summary>Columns of C one call produces (the width of a B panel).</summary>
     static abstract int NR { get; }
 
+    /// <summary>
+    /// Rows of A packed per block (mc, a multiple of MR, at most <see cref="GemmBlocking.MCMax"/>): the block stays
+    /// in L2 while each B micro-panel is streamed past it from L1.
+    /// </summary>
+    static abstract int MC { get; }
+
     /// <summary>Whether the instructions this kernel needs exist on this machine.</summary>
     static abstract bool IsSupported { get; }
 

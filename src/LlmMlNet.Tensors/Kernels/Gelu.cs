@@ -39,7 +39,7 @@ public static class Gelu
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardRange(Span<float> output, ReadOnlySpan<float> input, GeluApproximation form)
+    internal static void ForwardRange(Span<float> output, ReadOnlySpan<float> input, GeluApproximation form)
     {
         int i = 0, w = Vector<float>.Count;
         if (Vector.IsHardwareAccelerated)
@@ -79,7 +79,7 @@ public static class Gelu
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardDerivativeRange(Span<float> output, Span<float> derivative, ReadOnlySpan<float> input, GeluApproximation form)
+    internal static void ForwardDerivativeRange(Span<float> output, Span<float> derivative, ReadOnlySpan<float> input, GeluApproximation form)
     {
         int i = 0, w = Vector<float>.Count;
         if (Vector.IsHardwareAccelerated)

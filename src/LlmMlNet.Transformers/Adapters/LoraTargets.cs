@@ -33,6 +33,9 @@ public static class LoraTargets
     public static IReadOnlyList<string> BlockDenseLayers { get; } =
         ["attention.query", "attention.key", "attention.value", "attention.output", "ffn.up", "ffn.down"];
 
+    /// <summary>PEFT's <c>target_modules="all-linear"</c>: every dense layer of every block, in any family (the heads are not adapted).</summary>
+    public const string AllLinear = "all-linear";
+
     /// <summary>
     /// Every dense layer of <paramref name="config"/>'s blocks whose Hugging Face module or our name matches
     /// one of <paramref name="targetModules"/> (equal, or ending with "." + target), grouped by module.
@@ -57,7 +60,7 @@ public static class LoraTargets
                 var mapping = byOurName[prefix + ".weight"];
                 string module = mapping.HfName[..^".weight".Length];
                 if (!allModules.Contains(module)) allModules.Add(module);
-                var matched = targetModules.Where(t => Matches(module, t) || Matches(prefix, t)).ToList();
+                var matched = targetModules.Where(t => t == AllLinear || Matches(module, t) || Matches(prefix, t)).ToList();
                 if (matched.Count == 0) continue;
                 foreach (var t in matched) used.Add(t);
                 if (!grouped.TryGetValue(module, out var list))

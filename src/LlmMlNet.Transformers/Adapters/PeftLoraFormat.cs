@@ -162,7 +162,11 @@ public static class PeftLoraFormat
         json.WriteString("peft_type", "LORA");
         json.WriteNumber("r", adapter.Options.Rank);
         json.WriteStartArray("target_modules");
-        foreach (var t in adapter.Options.TargetModules) json.WriteStringValue(t);
+        // "all-linear" is written as the module names it selected, which PEFT (and our reader) match exactly.
+        var targets = adapter.Options.TargetModules.Contains(LoraTargets.AllLinear)
+            ? adapter.Modules.Select(m => m.ModuleName)
+            : adapter.Options.TargetModules;
+        foreach (var t in targets) json.WriteStringValue(t);
         json.WriteEndArray();
         json.WriteString("task_type", taskType);
         json.WriteEndObject();

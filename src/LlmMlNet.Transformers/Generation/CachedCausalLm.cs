@@ -23,6 +23,11 @@ public sealed class CachedCausalLm
     private readonly float _eps;
     private float[] _x = [], _h = [], _q = [], _k = [], _v = [], _context = [], _projected = [], _inner = [], _stats = [], _last = [];
     private int[] _positions = [];
+    // Forward's scratch is shared: concurrent sessions (each with its own cache) take turns per call.
+    private readonly Lock _gate = new();
+    private readonly ScreenedArgmax _screen = new();
+    private bool _screenReady;
+    private float[] _greedyLogits = [];
 
     private sealed record Layer(ParameterHandle Norm1Weight, ParameterHandle Norm1Bias, IDenseLayer Query, IDenseLayer Key, IDenseLayer Value,
         IDenseLayer Output, ParameterHandle Norm2Weight, ParameterHandle Norm2Bias, IDenseLayer Up, IDenseLayer Down);
@@ -79,9 +84,38 @@ public sealed class CachedCausalLm
     /// <paramref name="cache"/> holds, appends their keys and values to it, and writes each row's next-token logits
     /// (those of its last new token) into <paramref name="logits"/> [batch, vocab]. Positions are those of Hugging Face's
     /// GPT-2 generation: a real token's position is the count of real tokens before it in its row; padding gets 1.
+    /// Thread-safe: calls on different caches may come from several threads (they run one at a time).
     /// </summary>
     /// <exception cref="ArgumentException">Shapes disagree with the cache, the cache is full, an id is outside the vocabulary or a mask value is not 0/1; thrown before any work.</exception>
     public void Forward(KvCache cache, ReadOnlySpan<int> ids, ReadOnlySpan<int> mask, int newTokens, Span<float> logits)
+    {
+        if (logits.Length < cache.Batch * Config.VocabSize) throw new ArgumentException($"logits needs {cache.Batch * Config.VocabSize} values, got {logits.Length}", nameof(logits));
+        Check(cache, ids, mask, newTokens);
+        lock (_gate) Run(cache, ids, mask, newTokens, logits, []);
+    }
+
+    /// <summary>
+    /// As <see cref="Forward"/>, but writes each row's greedy next token (the first id of the largest logit, as torch.argmax) instead
+    /// of the logits. After <see cref="PrepareGreedy"/>, a large vocabulary is screened with a bfloat16 copy of the LM head and only
+    /// near-best candidates are recomputed in float32 (the result is the float32 head's argmax; see ScreenedArgmax).
+    /// </summary>
+    internal void ForwardGreedy(KvCache cache, ReadOnlySpan<int> ids, ReadOnlySpan<int> mask, int newTokens, Span<int> tokens)
+    {
+        Check(cache, ids, mask, newTokens);
+        lock (_gate) Run(cache, ids, mask, newTokens, [], tokens[..cache.Batch]);
+    }
+
+    /// <summary>Snapshots the LM head for greedy screening when the vocabulary is large (call when the weights may have changed).</summary>
+    internal void PrepareGreedy()
+    {
+        lock (_gate)
+        {
+            _screenReady = (long)Config.VocabSize * Config.HiddenSize >= ScreenedArgmax.Threshold;
+            if (_screenReady) _screen.Refresh(_set.Value(_word), Config.VocabSize, Config.HiddenSize);
+        }
+    }
+
+    private void Check(KvCache cache, ReadOnlySpan<int> ids, ReadOnlySpan<int> mask, int newTokens)
     {
         ArgumentNullException.ThrowIfNull(cache);
         int batch = cache.Batch, c = Config.HiddenSize, vocab = Config.VocabSize, rows = checked(batch * newTokens);
@@ -92,7 +126,6 @@ public sealed class CachedCausalLm
             throw new ArgumentException($"the cache holds {cache.Length} of {cache.Capacity} tokens per row; {newTokens} more do not fit", nameof(newTokens));
         if (ids.Length != rows || mask.Length != rows)
             throw new ArgumentException($"ids and mask need batch × newTokens = {rows} values, got {ids.Length} and {mask.Length}", nameof(ids));
-        if (logits.Length < batch * vocab) throw new ArgumentException($"logits needs {batch * vocab} values, got {logits.Length}", nameof(logits));
         for (var i = 0; i < rows; i++)
         {
             if ((uint)ids[i] >= (uint)vocab)
@@ -100,6 +133,11 @@ public sealed class CachedCausalLm
             if (mask[i] is not (0 or 1))
                 throw new ArgumentException($"attention_mask[{i / newTokens}][{cache.Length + i % newTokens}] = {mask[i]} must be 0 or 1", nameof(mask));
         }
+    }
+
+    private void Run(KvCache cache, ReadOnlySpan<int> ids, ReadOnlySpan<int> mask, int newTokens, Span<float> logits, Span<int> greedy)
+    {
+        int batch = cache.Batch, c = Config.HiddenSize, vocab = Config.VocabSize, rows = batch * newTokens;
         Ensure(rows, batch);
         var positions = _positions.AsSpan(0, rows);
         var real = cache.RealTokens;
@@ -147,8 +185,24 @@ public sealed class CachedCausalLm
         for (int b = 0; b < batch; b++) x.Slice(((b + 1) * newTokens - 1) * c, c).CopyTo(last.Slice(b * c, c));
         var normed = _h.AsSpan(0, batch * c);
         Norm(normed, last, _finalWeight, _finalBias, batch);
-        Project(_set.Value(_word), [], normed, logits[..(batch * vocab)], batch, c, vocab);
+        if (greedy.IsEmpty)
+        {
+            Project(_set.Value(_word), [], normed, logits[..(batch * vocab)], batch, c, vocab);
+            return;
+        }
+        // Screening reads half the bytes of the head; with several rows the float32 head is bound by FMAs instead, and wins.
+        if (_screenReady && batch <= ScreenedRows)
+        {
+            _screen.Argmax(normed, _set.Value(_word), batch, greedy);
+            return;
+        }
+        if (_greedyLogits.Length < batch * vocab) _greedyLogits = new float[batch * vocab];
+        Project(_set.Value(_word), [], normed, _greedyLogits.AsSpan(0, batch * vocab), batch, c, vocab);
+        for (int b = 0; b < batch; b++) greedy[b] = LogitsProcessing.Argmax(_greedyLogits.AsSpan(b * vocab, vocab));
     }
+
+    // Most rows a screened greedy step takes (see Run).
+    internal static int ScreenedRows { get; set; } = 2;
 
     private void Norm(Span<float> output, ReadOnlySpan<float> input, ParameterHandle weight, ParameterHandle bias, int rows) =>
         LayerNormKernel.Forward(output, _stats.AsSpan(0, rows), _stats.AsSpan(rows, rows), input, _set.Value(weight), _set.Value(bias),

@@ -15,7 +15,7 @@ internal sealed class GenerationSession
     private readonly GenerationOptions _options;
     private readonly KvCache _cache;
     private readonly float[] _logits, _probabilities, _scratch;
-    private readonly int[] _order, _next, _ones;
+    private readonly int[] _order, _next, _ones, _chosen;
     private readonly bool[][] _seen;
     private readonly List<int>[] _generated;
     private readonly FinishReason?[] _finished;
@@ -55,6 +55,7 @@ internal sealed class GenerationSession
         _scratch = new float[vocab];
         _order = new int[vocab];
         _next = new int[batch];
+        _chosen = new int[batch];
         _ones = Enumerable.Repeat(1, batch).ToArray();
         _seen = new bool[batch][];
         _generated = new List<int>[batch];
@@ -70,7 +71,12 @@ internal sealed class GenerationSession
             }
         }
         if (options.MaxNewTokens == 0) Array.Fill(_finished, FinishReason.Length);
+        // Plain greedy needs only each row's best token, which the model can find without every exact logit.
+        _argmaxOnly = !options.DoSample && options.RepetitionPenalty == 1f;
+        if (_argmaxOnly && options.MaxNewTokens > 0) model.PrepareGreedy();
     }
+
+    private readonly bool _argmaxOnly;
 
     /// <summary>The prompts.</summary>
     public IReadOnlyList<IReadOnlyList<int>> Prompts { get; }
@@ -102,12 +108,13 @@ internal sealed class GenerationSession
         else
         {
             for (var b = 0; b < batch; b++) _next[b] = _finished[b].HasValue ? _padId : _generated[b][^1];
-            _model.Forward(_cache, _next, _ones, 1, _logits);
+            if (_argmaxOnly) _model.ForwardGreedy(_cache, _next, _ones, 1, _chosen);
+            else _model.Forward(_cache, _next, _ones, 1, _logits);
         }
         for (var b = 0; b < batch; b++)
         {
             if (_finished[b].HasValue) continue;
-            var token = Choose(_logits.AsSpan(b * vocab, vocab), b);
+            var token = _argmaxOnly ? _chosen[b] : Choose(_logits.AsSpan(b * vocab, vocab), b);
             _generated[b].Add(token);
             if (_seen[b] is { } seen) seen[token] = true;
             if (_eos.Contains(token)) _finished[b] = FinishReason.EndOfSequence;
@@ -135,7 +142,8 @@ internal sealed class GenerationSession
                 mask[b * t + pad + i] = 1;
             }
         }
-        _model.Forward(_cache, ids, mask, t, _logits);
+        if (_argmaxOnly) _model.ForwardGreedy(_cache, ids, mask, t, _chosen);
+        else _model.Forward(_cache, ids, mask, t, _logits);
     }
 
     private int Choose(Span<float> logits, int row)

@@ -124,7 +124,9 @@ public sealed class TextGenerator
         }
     }
 
-    private IReadOnlyList<int> Encode(string prompt)
+    /// <summary>The token ids a prompt text starts from: its encoding, or the BOS id alone for an empty prompt.</summary>
+    /// <exception cref="ArgumentException">The prompt is empty and neither the config nor the tokenizer names a BOS or EOS token.</exception>
+    public IReadOnlyList<int> Encode(string prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);
         var ids = Tokenizer.EncodeToIds(prompt);

@@ -44,6 +44,14 @@ public static class Activations
             : throw new ArgumentException($"Unsupported activation '{huggingFaceName}'; supported: {string.Join(", ", ByHuggingFaceName.Keys)}.", nameof(huggingFaceName));
     }
 
+    /// <summary>The GELU formula of <paramref name="function"/>, or null when it is not a GELU.</summary>
+    public static GeluApproximation? GeluForm(ActivationFunction function) => function switch
+    {
+        ActivationFunction.Gelu => GeluApproximation.None,
+        ActivationFunction.GeluTanh => GeluApproximation.Tanh,
+        _ => null,
+    };
+
     /// <summary>output = f(input).</summary>
     public static void Forward(ActivationFunction function, Span<float> output, ReadOnlySpan<float> input)
     {

@@ -63,9 +63,19 @@ public sealed class FeedForward
     {
         var act = _act.Slice(rows * Hidden);
         var output = _out.Slice(rows * Channels);
-        _intermediate.Forward(input, act, rows);
-        if (forBackward) Activations.ForwardWithDerivative(_activation, act, _derivative.Slice(rows * Hidden), act);
-        else Activations.Forward(_activation, act, act);
+        if (_intermediate is Linear { BiasValues.IsEmpty: false } linear && Activations.GeluForm(_activation) is { } form)
+        {
+            // Bias and GELU in one pass over the [rows, F] block, bit-identical to the two passes below.
+            linear.ForwardWithoutBias(input, act, rows);
+            if (forBackward) BiasGelu.ForwardWithDerivative(act, _derivative.Slice(rows * Hidden), act, linear.BiasValues, rows, Hidden, form);
+            else BiasGelu.Forward(act, act, linear.BiasValues, rows, Hidden, form);
+        }
+        else
+        {
+            _intermediate.Forward(input, act, rows);
+            if (forBackward) Activations.ForwardWithDerivative(_activation, act, _derivative.Slice(rows * Hidden), act);
+            else Activations.Forward(_activation, act, act);
+        }
         _output.Forward(act, output, rows);
         _dropout.Forward(output);
         return output;

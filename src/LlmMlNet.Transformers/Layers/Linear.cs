@@ -53,11 +53,24 @@ public sealed class Linear : IDenseLayer
     /// <exception cref="ArgumentException">A buffer is shorter than its shape; thrown before any work.</exception>
     public void Forward(ReadOnlySpan<float> input, Span<float> output, int rows)
     {
+        ForwardWithoutBias(input, output, rows);
+        if (_bias is { } b) BiasAdd.Forward(output, _parameters.Value(b), rows, OutFeatures);
+    }
+
+    /// <summary>
+    /// output[rows, out] = input[rows, in] · Wᵀ, leaving the bias (<see cref="BiasValues"/>) to a caller that fuses
+    /// it into its next kernel (the feed-forward block's bias + GELU). Backward is the same as after <see cref="Forward"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A buffer is shorter than its shape; thrown before any work.</exception>
+    public void ForwardWithoutBias(ReadOnlySpan<float> input, Span<float> output, int rows)
+    {
         Check(input.Length, output.Length, rows, nameof(input), nameof(output));
         Gemm.Sgemm(false, true, rows, OutFeatures, InFeatures, 1f, input, InFeatures,
             _parameters.Value(_weight), InFeatures, 0f, output, OutFeatures);
-        if (_bias is { } b) BiasAdd.Forward(output, _parameters.Value(b), rows, OutFeatures);
     }
+
+    /// <summary>The bias's current values [out], or an empty span when the layer has no bias.</summary>
+    public ReadOnlySpan<float> BiasValues => _bias is { } b ? _parameters.Value(b) : default;
 
     /// <summary>
     /// Differentiates y = x·Wᵀ + b: dX += dY·W (skipped when <paramref name="inputGradient"/> is empty),

@@ -52,9 +52,49 @@ public static class QaPostprocessor
     public static QaPrediction Decode(QaExample example, IReadOnlyList<(QaFeature Feature, float[] StartLogits, float[] EndLogits)> windows,
         QaDecodingOptions? options = null)
     {
+        var o = (options ?? new QaDecodingOptions()).Validate();
+        var (scored, minNull) = Rank(example, windows, o);
+        if (scored.Count == 0) scored.Add(("", 0, 0f));
+        var probability = Probabilities(scored);
+        var best = scored.Where(c => c.Text.Length > 0).OrderByDescending(c => c.Score).Cast<(string Text, int Start, float Score)?>().FirstOrDefault();
+        if (!o.AllowNoAnswer)
+        {
+            var top = best ?? scored[0];
+            return new QaPrediction(example.Id, top.Text, top.Start, top.Score, probability(top.Score), float.NaN);
+        }
+        if (best is not { } span) return new QaPrediction(example.Id, "", 0, minNull, probability(minNull), float.PositiveInfinity);
+        float diff = minNull - span.Score;
+        return diff > o.NullScoreDiffThreshold
+            ? new QaPrediction(example.Id, "", 0, minNull, probability(minNull), diff)
+            : new QaPrediction(example.Id, span.Text, span.Start, span.Score, probability(span.Score), diff);
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> best answers of one example with distinct texts, best first (score, then earlier span): the
+    /// n-best list <see cref="Decode"/> picks its answer from (with AllowNoAnswer, "" is ranked by the null score like a span).
+    /// Empty when no span fits the context.
+    /// </summary>
+    /// <exception cref="ArgumentException">No windows, logits whose length differs from the window's, or a count below 1.</exception>
+    public static IReadOnlyList<QaPrediction> DecodeTop(QaExample example, IReadOnlyList<(QaFeature Feature, float[] StartLogits, float[] EndLogits)> windows,
+        int count, QaDecodingOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var o = (options ?? new QaDecodingOptions()).Validate();
+        var (scored, minNull) = Rank(example, windows, o);
+        if (scored.Count == 0) return [];
+        var probability = Probabilities(scored);
+        return scored.OrderByDescending(c => c.Score).ThenBy(c => c.Start).DistinctBy(c => c.Text).Take(count)
+            .Select(c => new QaPrediction(example.Id, c.Text, c.Start, c.Score, probability(c.Score), o.AllowNoAnswer ? minNull - c.Score : float.NaN))
+            .ToList();
+    }
+
+    // The n best spans over all windows (score descending, then earlier span, so equal scores decode the same way every run),
+    // plus "" at the minimum null score when no-answer is allowed; and that minimum null score.
+    private static (List<(string Text, int Start, float Score)> Scored, float MinNull) Rank(QaExample example,
+        IReadOnlyList<(QaFeature Feature, float[] StartLogits, float[] EndLogits)> windows, QaDecodingOptions o)
+    {
         ArgumentNullException.ThrowIfNull(example);
         ArgumentNullException.ThrowIfNull(windows);
-        var o = (options ?? new QaDecodingOptions()).Validate();
         if (windows.Count == 0) throw new ArgumentException($"QA example '{example.Id}' has no windows to decode.", nameof(windows));
         var candidates = new List<(int Start, int End, float Score)>();
         float minNull = float.PositiveInfinity;
@@ -74,25 +114,18 @@ public static class QaPostprocessor
                     candidates.Add((so.Start, eo.End, startLogits[s] + endLogits[e]));
                 }
         }
-        // Stable ordering: score descending, then earlier span, so equal scores decode the same way every run.
-        var ranked = candidates.OrderByDescending(c => c.Score).ThenBy(c => c.Start).ThenBy(c => c.End).Take(o.NBest).ToList();
+        var ranked = candidates.OrderByDescending(c => c.Score).ThenBy(c => c.Start).ThenBy(c => c.End).Take(o.NBest);
         var scored = ranked.Select(c => (Text: example.Context[c.Start..c.End], c.Start, c.Score)).ToList();
         if (o.AllowNoAnswer) scored.Add(("", 0, minNull));
-        if (scored.Count == 0) scored.Add(("", 0, 0f));
+        return (scored, minNull);
+    }
+
+    // Softmax of a score over the candidates' scores.
+    private static Func<float, float> Probabilities(List<(string Text, int Start, float Score)> scored)
+    {
         float max = scored.Max(c => c.Score);
         double total = scored.Sum(c => Math.Exp(c.Score - max));
-        float Probability(float score) => (float)(Math.Exp(score - max) / total);
-        var best = scored.Where(c => c.Text.Length > 0).OrderByDescending(c => c.Score).Cast<(string Text, int Start, float Score)?>().FirstOrDefault();
-        if (!o.AllowNoAnswer)
-        {
-            var top = best ?? scored[0];
-            return new QaPrediction(example.Id, top.Text, top.Start, top.Score, Probability(top.Score), float.NaN);
-        }
-        if (best is not { } span) return new QaPrediction(example.Id, "", 0, minNull, Probability(minNull), float.PositiveInfinity);
-        float diff = minNull - span.Score;
-        return diff > o.NullScoreDiffThreshold
-            ? new QaPrediction(example.Id, "", 0, minNull, Probability(minNull), diff)
-            : new QaPrediction(example.Id, span.Text, span.Start, span.Score, Probability(span.Score), diff);
+        return score => (float)(Math.Exp(score - max) / total);
     }
 
     /// <summary>Indices of the <paramref name="count"/> largest values, largest first (ties: lower index first).</summary>

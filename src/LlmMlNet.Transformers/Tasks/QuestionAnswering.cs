@@ -7,6 +7,7 @@ using LlmMlNet.Transformers.Adapters;
 using LlmMlNet.Transformers.Checkpoints;
 using LlmMlNet.Transformers.Data;
 using LlmMlNet.Transformers.Evaluation;
+using LlmMlNet.Transformers.Heads;
 using LlmMlNet.Transformers.Models;
 using LlmMlNet.Transformers.Training;
 
@@ -38,6 +39,32 @@ public sealed class QuestionAnswering
 
     /// <summary>The bottleneck adapters (method Adapter), else null.</summary>
     public BottleneckAdapter? Adapter => _objective.Task.Bottleneck;
+
+    /// <summary>
+    /// The engine predictions run on: null (the default) is ours; another (e.g. LlmMlNet.Onnx's OnnxRuntimeEngine) gets the
+    /// model once, at the first prediction after it is set. Training always runs on ours.
+    /// </summary>
+    public ITaskInferenceEngine? InferenceEngine
+    {
+        get => _engine;
+        set
+        {
+            _session?.Dispose();
+            _session = null;
+            _engine = value;
+        }
+    }
+
+    private ITaskInferenceEngine? _engine;
+    private ITaskInferenceSession? _session;
+
+    private ITaskInferenceSession Session()
+    {
+        if (_session is not null) return _session;
+        _objective.Task.SyncValues();
+        return _session = _engine!.Open(new TaskInferenceModel(Parameters, HeadKind.QuestionAnswering, Lora is { IsMerged: false } lora ? lora : null,
+            Adapter, null, PoolingMode.Cls, false));
+    }
 
     /// <summary>The model's parameters.</summary>
     public TransformerParameters Parameters => _objective.Task.Parameters;
@@ -108,7 +135,25 @@ public sealed class QuestionAnswering
         return AnswerEach(examples, decoding, cancellationToken).Select(a => a.Prediction);
     }
 
-    private IEnumerable<(QaExample Example, QaPrediction Prediction)> AnswerEach(IEnumerable<QaExample> examples, QaDecodingOptions? decoding, CancellationToken cancellationToken)
+    /// <summary>
+    /// The <paramref name="count"/> best answers of each example with distinct texts, best first (<see cref="QaPostprocessor.DecodeTop"/>),
+    /// lazily and in order, batched as <see cref="PredictEach"/>. An example with no span inside its context gets an empty list.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is below 1.</exception>
+    public IEnumerable<IReadOnlyList<QaPrediction>> PredictTop(IEnumerable<QaExample> examples, int count, QaDecodingOptions? decoding = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return Decoded(examples, (e, w) => QaPostprocessor.DecodeTop(e, w, count, decoding), cancellationToken).Select(a => a.Answer);
+    }
+
+    private IEnumerable<(QaExample Example, QaPrediction Prediction)> AnswerEach(IEnumerable<QaExample> examples, QaDecodingOptions? decoding, CancellationToken cancellationToken) =>
+        Decoded(examples, (e, w) => QaPostprocessor.Decode(e, w, decoding), cancellationToken);
+
+    // Windows of consecutive examples are scored BatchSize at a time; each example is decoded as soon as its windows are scored.
+    private IEnumerable<(QaExample Example, T Answer)> Decoded<T>(IEnumerable<QaExample> examples,
+        Func<QaExample, List<(QaFeature Feature, float[] Start, float[] End)>, T> decode, CancellationToken cancellationToken)
     {
         int batch = Options.Trainer.BatchSize;
         var pending = new List<QaExample>();
@@ -118,27 +163,38 @@ public sealed class QuestionAnswering
             windows.AddRange(_featurizer.Featurize(example, pending.Count));
             pending.Add(example);
             if (windows.Count < batch) continue;
-            foreach (var p in Score(pending, windows, decoding, cancellationToken)) yield return p;
+            foreach (var p in Score(pending, windows, decode, cancellationToken)) yield return p;
             pending.Clear();
             windows.Clear();
         }
         if (pending.Count > 0)
-            foreach (var p in Score(pending, windows, decoding, cancellationToken)) yield return p;
+            foreach (var p in Score(pending, windows, decode, cancellationToken)) yield return p;
     }
 
-    private List<(QaExample, QaPrediction)> Score(List<QaExample> examples, List<QaFeature> features, QaDecodingOptions? decoding, CancellationToken cancellationToken)
+    private List<(QaExample, T)> Score<T>(List<QaExample> examples, List<QaFeature> features,
+        Func<QaExample, List<(QaFeature Feature, float[] Start, float[] End)>, T> decode, CancellationToken cancellationToken)
     {
         var scored = new List<(QaFeature Feature, float[] Start, float[] End)>(features.Count);
         foreach (var chunk in features.Chunk(Options.Trainer.BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            _objective.Task.BeginInference();
-            var (start, end) = _objective.Logits(_collator.Collate(chunk, default));
+            var collated = _collator.Collate(chunk, default);
+            float[] start, end;
+            if (_engine is not null)
+            {
+                var outputs = Session().Run(collated.Inputs);
+                (start, end) = (outputs["start_logits"], outputs["end_logits"]);
+            }
+            else
+            {
+                _objective.Task.BeginInference();
+                (start, end) = _objective.Logits(collated);
+            }
             int t = chunk[0].Length;
             for (int i = 0; i < chunk.Length; i++) scored.Add((chunk[i], start[(i * t)..((i + 1) * t)], end[(i * t)..((i + 1) * t)]));
         }
         var byExample = scored.ToLookup(p => p.Feature.ExampleIndex);
-        return examples.Select((e, i) => (e, QaPostprocessor.Decode(e, byExample[i].ToList(), decoding))).ToList();
+        return examples.Select((e, i) => (e, decode(e, byExample[i].ToList()))).ToList();
     }
 
     /// <summary>Exact match and F1 (SQuAD normalization) of the predictions against the gold answers (the best over several golds).</summary>

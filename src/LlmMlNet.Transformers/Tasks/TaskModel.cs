@@ -99,6 +99,22 @@ internal sealed class TaskModel
         }
     }
 
+    /// <summary>
+    /// A frozen body (encoder, plus BERT's pooler when <paramref name="pooler"/>) for feature extraction without a head: every
+    /// tensor must come from <paramref name="source"/>, since an embedding of random weights means nothing.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The source lacks a tensor of the body (or the pooler); the message names them.</exception>
+    public static TaskModel ForFeatures(ModelSource source, bool pooler, int maxBatch, int maxSequence)
+    {
+        var groups = new HashSet<KeyGroup> { KeyGroup.Encoder };
+        if (pooler) groups.Add(KeyGroup.Pooler);
+        var parameters = TransformerParameters.Create(source.Config, groups, source.Seed, _ => false);
+        if (source.LoadInto(parameters) is { Initialized.Count: > 0 } report)
+            throw new InvalidDataException($"{source.Directory}: the weights lack {string.Join(", ", report.MissingHfKeys)}.");
+        var model = new TransformerModel(parameters, maxBatch, maxSequence, source.Seed, null, new ActivationArena());
+        return new TaskModel(parameters, model, null, null, null);
+    }
+
     // Our LayerNorm tensors are named "*norm.weight" / "*norm.bias" (embeddings.norm, layers.{i}.attention_norm, ffn_norm, final_norm).
     private static bool IsLayerNorm(string name) =>
         name.EndsWith("norm.weight", StringComparison.Ordinal) || name.EndsWith("norm.bias", StringComparison.Ordinal);

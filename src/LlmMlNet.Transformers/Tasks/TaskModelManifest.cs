@@ -30,6 +30,9 @@ public sealed record TaskModelManifest(string Task, string Method, int MaxLength
     /// <summary>Task name of extractive question answering.</summary>
     public const string QuestionAnswering = "qa";
 
+    /// <summary>Task name of a causal LM fine-tuned by SFT or DPO (Tasks.Generative.CausalLanguageModel).</summary>
+    public const string TextGeneration = "text-generation";
+
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
     /// <summary>Feature extraction's pooling ("Cls", "Mean" or "Pooler"). Default "Cls".</summary>
@@ -94,7 +97,7 @@ public sealed record TaskModelManifest(string Task, string Method, int MaxLength
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }
         if (manifest is null) throw new InvalidDataException($"{path}: empty manifest.");
-        if (manifest.Task is not (Classification or QuestionAnswering)) throw new InvalidDataException($"{path}: unknown task '{manifest.Task}'.");
+        if (manifest.Task is not (Classification or QuestionAnswering or TextGeneration)) throw new InvalidDataException($"{path}: unknown task '{manifest.Task}'.");
         if (manifest.Method is not ("full" or "lora" or "adapter" or "features")) throw new InvalidDataException($"{path}: unknown method '{manifest.Method}'.");
         if (manifest.MaxLength < 4) throw new InvalidDataException($"{path}: max_length {manifest.MaxLength} is too small.");
         if (!Enum.TryParse<PoolingMode>(manifest.Pooling, ignoreCase: true, out _)) throw new InvalidDataException($"{path}: unknown pooling '{manifest.Pooling}'.");

@@ -36,8 +36,24 @@ public sealed record TaskModelOptions
         /// <summary>Peak learning rate of full fine-tuning: 5e-5.</summary>
         public const float FullLearningRate = 5e-5f;
 
-        /// <summary>Peak learning rate of LoRA: 5e-4.</summary>
-        public const float LoraLearningRate = 5e-4f;
+        /// <summary>
+        /// Peak learning rate of LoRA: 2e-3. The adapters start at zero; on a small model pre-trained from scratch PEFT's usual
+        /// 5e-4 on query and value left a tiny BERT at chance on 2,000 SST-2 sentences (0.540, the majority), every dense layer at
+        /// alpha 16 and 2e-3 learned (0.619), both on a fresh model (issue 16).
+        /// </summary>
+        public const float LoraLearningRate = 2e-3f;
+
+        /// <summary>
+        /// Peak learning rate of full fine-tuning of a freshly initialised model (the from-scratch control; the CLI's `finetune
+        /// --preset` warns below <see cref="FromScratchMinimumLearningRate"/>): 1e-3. The rates above are meant for pre-trained weights; a random `mini` at 5e-5 reached SQuAD F1 21 on its own 300 training questions, at
+        /// 1e-3 45, and a `tiny` on 2,000 SST-2 sentences 0.54 (majority) at 1e-4 against 0.74 at 1e-3.
+        /// </summary>
+        public const float FromScratchLearningRate = 1e-3f;
+
+        /// <summary>
+        /// Below this rate a run from a freshly initialised model is using a rate meant for pre-trained weights (the CLI warns): 1e-4.
+        /// </summary>
+        public const float FromScratchMinimumLearningRate = 1e-4f;
 
         /// <summary>Peak learning rate of bottleneck adapters: 5e-4.</summary>
         public const float AdapterLearningRate = 5e-4f;
@@ -48,8 +64,8 @@ public sealed record TaskModelOptions
         /// <summary>LoRA rank r: 8 (PEFT's).</summary>
         public const int LoraRank = 8;
 
-        /// <summary>LoRA alpha (scaling alpha / r): 8 (PEFT's).</summary>
-        public const float LoraAlpha = 8f;
+        /// <summary>LoRA alpha (scaling alpha / r): 16, a scaling of 2 at rank 8.</summary>
+        public const float LoraAlpha = 16f;
 
         /// <summary>Bottleneck adapter width: 64.</summary>
         public const int AdapterSize = 64;
@@ -64,6 +80,7 @@ public sealed record TaskModelOptions
             FineTuningMethod.FeatureExtraction => FeatureExtractionLearningRate,
             _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
         };
+
 
         /// <summary>QA: context tokens shared by consecutive windows of <paramref name="maxLength"/> tokens (doc_stride): a quarter window.</summary>
         public static int QaStride(int maxLength) => maxLength / 4;
@@ -86,7 +103,7 @@ public sealed record TaskModelOptions
     /// <summary>The method. Default <see cref="FineTuningMethod.Full"/>.</summary>
     public FineTuningMethod Method { get; init; } = FineTuningMethod.Full;
 
-    /// <summary>LoRA settings (method Lora). Default rank <see cref="Defaults.LoraRank"/>, alpha <see cref="Defaults.LoraAlpha"/>, query and value.</summary>
+    /// <summary>LoRA settings (method Lora). Default rank <see cref="Defaults.LoraRank"/>, alpha <see cref="Defaults.LoraAlpha"/>, every dense layer of the blocks ("all-linear").</summary>
     public LoraOptions Lora { get; init; } = new() { Rank = Defaults.LoraRank, Alpha = Defaults.LoraAlpha };
 
     /// <summary>Bottleneck settings (method Adapter). Default <see cref="Defaults.AdapterSize"/> wide, ReLU, after attention and FFN.</summary>

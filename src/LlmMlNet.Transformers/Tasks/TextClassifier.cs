@@ -56,6 +56,27 @@ public sealed class TextClassifier
     /// <summary>The bottleneck adapters (method Adapter), else null.</summary>
     public BottleneckAdapter? Adapter => _objective?.Task.Bottleneck;
 
+    /// <summary>
+    /// The engine predictions run on: null (the default) is ours; another (e.g. LlmMlNet.Onnx's OnnxRuntimeEngine) gets the
+    /// model once, at the first prediction after it is set. Training always runs on ours.
+    /// </summary>
+    public ITaskInferenceEngine? InferenceEngine
+    {
+        get => _engine;
+        set
+        {
+            _session?.Dispose();
+            _session = null;
+            _engine = value;
+        }
+    }
+
+    private ITaskInferenceEngine? _engine;
+    private ITaskInferenceSession? _session;
+
+    private ITaskInferenceSession Session() => _session ??= _engine!.Open(new TaskInferenceModel(Parameters, HeadKind.Classification,
+        Lora is { IsMerged: false } lora ? lora : null, Adapter, _featureHead, Options.Pooling, Options.NormalizeEmbeddings));
+
     /// <summary>The model's parameters (base, head), or the frozen encoder's for feature extraction.</summary>
     public TransformerParameters Parameters => _objective?.Task.Parameters ?? _extractor!.Task.Parameters;
 
@@ -246,7 +267,8 @@ public sealed class TextClassifier
             var batch = _featurizer.Collate(chunk, default);
             int k = Labels.Count;
             float[] all;
-            if (_extractor is not null) all = _featureHead!.PredictProbabilities(_extractor.Pool(batch.Inputs));
+            if (_engine is not null) all = Session().Run(batch.Inputs)["probabilities"];
+            else if (_extractor is not null) all = _featureHead!.PredictProbabilities(_extractor.Pool(batch.Inputs));
             else
             {
                 _objective!.Task.BeginInference();

@@ -69,7 +69,8 @@ public static class ThroughputBenchmark
         TransformerModel model;
         if (mode == ThroughputMode.Lora)
         {
-            lora = LoraAdapter.Create(config, new LoraOptions { Rank = options.LoraRank, Alpha = options.LoraAlpha, Seed = options.Seed });
+            // Query and value, as the PyTorch peer (bert_bench.py) adapts them, whatever the library's default targets.
+            lora = LoraAdapter.Create(config, new LoraOptions { Rank = options.LoraRank, Alpha = options.LoraAlpha, Seed = options.Seed, TargetModules = ["query", "value"] });
             var factory = lora.CreateLayerFactory(parameters.Set, arena, batchSize * length);
             model = new TransformerModel(parameters, batchSize, length, options.Seed, factory.Create, arena);
             factory.State = model.State;
@@ -88,6 +89,8 @@ public static class ThroughputBenchmark
         long trainableCount = mode == ThroughputMode.Infer ? 0 : sets.Sum(s => (long)s.Layout.TrainableLength);
         model.IsTraining = mode != ThroughputMode.Infer;
         var times = new List<double>(options.Steps);
+        var cpuTimes = new List<double>(options.Steps);
+        using var self = Process.GetCurrentProcess();
         double loss = double.NaN;
         var profileWas = KernelProfile.Enabled;
         for (var step = 0; step < options.Warmup + options.Steps; step++)
@@ -98,6 +101,8 @@ public static class ThroughputBenchmark
                 KernelProfile.Reset();
                 KernelProfile.Enabled = true;
             }
+            self.Refresh();
+            var cpuStart = self.TotalProcessorTime;
             var start = Stopwatch.GetTimestamp();
             if (mode == ThroughputMode.Infer) task.Forward(batch);
             else
@@ -108,16 +113,20 @@ public static class ThroughputBenchmark
                 task.Backward();
                 foreach (var set in sets) set.AdamWStep(LearningRate, Beta1, Beta2, Epsilon, WeightDecay, step + 1);
             }
-            if (step >= options.Warmup) times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            if (step >= options.Warmup)
+            {
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                self.Refresh();
+                cpuTimes.Add((self.TotalProcessorTime - cpuStart).TotalMilliseconds);
+            }
         }
         KernelProfile.Enabled = profileWas;
         var median = Median(times);
         var kernelMs = options.Profile ? KernelShares(times) : null;
-        using var process = Process.GetCurrentProcess();
-        process.Refresh();
+        self.Refresh();
         return new ThroughputBenchmarkResult("llmmlnet", options.Preset, mode.ToString().ToLowerInvariant(), options.Threads, batchSize, length,
-            batchSize * length / (median / 1000.0), median, times, process.PeakWorkingSet64 / (1024.0 * 1024.0), trainableCount,
-            sets.Sum(s => (long)s.Layout.TotalLength), loss, kernelMs);
+            batchSize * length / (median / 1000.0), median, times, self.PeakWorkingSet64 / (1024.0 * 1024.0), trainableCount,
+            sets.Sum(s => (long)s.Layout.TotalLength), loss, kernelMs, Median(cpuTimes));
     }
 
     // Per-step milliseconds of each kernel category over the timed steps, and "other": the step time no kernel claimed.

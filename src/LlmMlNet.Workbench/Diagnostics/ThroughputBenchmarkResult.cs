@@ -26,6 +26,11 @@ namespace LlmMlNet.Workbench.Diagnostics;
 /// With <see cref="ThroughputBenchmarkOptions.Profile"/>: milliseconds per timed step in each kernel category
 /// (lower-case names, e.g. "gemm", "softmax"), plus "other" for the rest of the step; otherwise null.
 /// </param>
+/// <param name="CpuStepMs">
+/// Median CPU time of the whole process per timed step, all threads together (10 ms resolution): on a machine
+/// shared with other load it counts only the time this process ran, so CPU-time throughput compares engines
+/// there when wall time cannot. NaN when not measured.
+/// </param>
 public sealed record ThroughputBenchmarkResult(
     [property: JsonPropertyName("engine")] string Engine,
     [property: JsonPropertyName("preset")] string Preset,
@@ -40,7 +45,8 @@ public sealed record ThroughputBenchmarkResult(
     [property: JsonPropertyName("trainable_parameters")] long TrainableParameters,
     [property: JsonPropertyName("total_parameters")] long TotalParameters,
     [property: JsonPropertyName("loss")] double Loss,
-    [property: JsonPropertyName("kernel_ms")] IReadOnlyDictionary<string, double>? KernelMs = null)
+    [property: JsonPropertyName("kernel_ms")] IReadOnlyDictionary<string, double>? KernelMs = null,
+    [property: JsonPropertyName("cpu_step_ms")] double CpuStepMs = double.NaN)
 {
     private static readonly JsonSerializerOptions Compact = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 

@@ -13,7 +13,7 @@ internal static class LocalPackages
 
     /// <summary>The package ids that <c>LlmMlNet.Packages.slnf</c> produces.</summary>
     public static readonly string[] Ids =
-        ["LlmMlNet.Tensors", "LlmMlNet.Tokenizers", "LlmMlNet.Tokenizers.MLTokenizers", "LlmMlNet.Transformers", "LlmMlNet.ML", "LlmMlNet.Workbench"];
+        ["LlmMlNet.Tensors", "LlmMlNet.Tokenizers", "LlmMlNet.Tokenizers.MLTokenizers", "LlmMlNet.Transformers", "LlmMlNet.ML", "LlmMlNet.Onnx", "LlmMlNet.Workbench"];
 
 #if DEBUG
     private const string Configuration = "Debug";

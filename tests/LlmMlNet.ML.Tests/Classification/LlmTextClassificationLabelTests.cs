@@ -160,20 +160,20 @@ public class LlmTextClassificationLabelTests
         var options = Tiny(FineTuningMethod.Lora);
         options.MaxSteps = 1;
         var transformer = ml.MulticlassClassification.Trainers.LlmTextClassification(options).Fit(data);
-        int before = transformer.Engine.ForwardPasses;
+        int before = transformer.Batches;
 
         var view = transformer.Transform(data);
         Assert.Equal(10, view.GetColumn<ReadOnlyMemory<char>>("Sentence1").Count());
-        Assert.Equal(before, transformer.Engine.ForwardPasses);
+        Assert.Equal(before, transformer.Batches);
 
         var cursor = view.GetRowCursor(view.Schema.Where(c => c.Name == "PredictedLabel"));
         var getter = cursor.GetGetter<uint>(view.Schema["PredictedLabel"]);
         uint key = 0;
         Assert.True(cursor.MoveNext());
         getter(ref key);
-        Assert.Equal(before + 1, transformer.Engine.ForwardPasses); // the first batch of 4 only: the cursor is lazy
+        Assert.Equal(before + 1, transformer.Batches); // the first batch of 4 only: the cursor is lazy
         while (cursor.MoveNext()) getter(ref key);
         cursor.Dispose();
-        Assert.Equal(before + 3, transformer.Engine.ForwardPasses); // ceil(10 / 4)
+        Assert.Equal(before + 3, transformer.Batches); // ceil(10 / 4)
     }
 }

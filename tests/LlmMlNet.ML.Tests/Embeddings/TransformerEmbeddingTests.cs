@@ -113,9 +113,9 @@ public class TransformerEmbeddingTests
         var transformer = ml.Transforms.Text.ExtractTransformerFeatures("Features", TestModels.BertTiny, "Text", batchSize: 3).Fit(data);
         var view = transformer.Transform(data);
         Assert.Equal(7, view.GetColumn<ReadOnlyMemory<char>>("Text").Count());
-        Assert.Equal(0, transformer.Engine.ForwardPasses);
+        Assert.Equal(0, transformer.Batches);
         Assert.Equal(7, view.GetColumn<VBuffer<float>>("Features").Count());
-        Assert.Equal(3, transformer.Engine.ForwardPasses); // ceil(7 / 3)
+        Assert.Equal(3, transformer.Batches); // ceil(7 / 3)
     }
 
     [Fact]

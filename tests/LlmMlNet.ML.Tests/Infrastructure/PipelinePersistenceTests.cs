@@ -2,6 +2,7 @@
 // writes, clear errors for unsavable steps, unknown kinds and foreign files.
 using System.IO.Compression;
 using LlmMlNet.ML.Infrastructure;
+using LlmMlNet.ML.Persistence;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Xunit;
@@ -38,11 +39,11 @@ public sealed class PipelinePersistenceTests : IDisposable
     {
         var (ml, data, model) = Fitted();
         string path = Path.Combine(_dir, "model.zip");
-        PipelinePersistence.Save(ml, model, data.Schema, path);
+        ml.Model.SaveWithLlm(model, data.Schema, path);
 
-        var loaded = PipelinePersistence.Load(new MLContext(2), path, out var inputSchema);
+        var loaded = new MLContext(2).Model.LoadWithLlm(path, out var inputSchema);
         Assert.Equal(data.Schema.Select(c => (c.Name, c.Type)), inputSchema.Select(c => (c.Name, c.Type)));
-        Assert.Equal(3, loaded.Count());
+        Assert.Equal(3, Assert.IsType<TransformerChain<ITransformer>>(loaded).Count());
         string Key(Scored s) => $"{s.Upper}|{s.Length}|{s.Back}|{s.Key}";
         var before = ml.Data.CreateEnumerable<Scored>(model.Transform(data), false).Select(Key).ToArray();
         var after = ml.Data.CreateEnumerable<Scored>(loaded.Transform(data), false).Select(Key).ToArray();
@@ -76,7 +77,7 @@ public sealed class PipelinePersistenceTests : IDisposable
         string path = Path.Combine(_dir, "model.zip");
         File.WriteAllText(path, "previous");
         var chain = new TransformerChain<ITransformer>(model, new Unsavable(model));
-        var error = Assert.Throws<InvalidOperationException>(() => PipelinePersistence.Save(ml, chain, data.Schema, path));
+        var error = Assert.Throws<InvalidOperationException>(() => ml.Model.SaveWithLlm(chain, data.Schema, path));
         Assert.Contains("step 3 (Unsavable)", error.Message);
         Assert.Equal("previous", File.ReadAllText(path));
         Assert.Empty(Directory.GetFiles(_dir, "*.tmp-*"));
@@ -87,7 +88,7 @@ public sealed class PipelinePersistenceTests : IDisposable
     {
         var (ml, data, model) = Fitted();
         string path = Path.Combine(_dir, "model.zip");
-        PipelinePersistence.Save(ml, model, data.Schema, path);
+        ml.Model.SaveWithLlm(model, data.Schema, path);
         using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
         {
             var entry = zip.GetEntry("manifest.json")!;
@@ -97,18 +98,18 @@ public sealed class PipelinePersistenceTests : IDisposable
             using var writer = new StreamWriter(zip.CreateEntry("manifest.json").Open());
             writer.Write(json.Replace(UppercaseTransformer.KindName, "Nobody/1"));
         }
-        var unknown = Assert.Throws<InvalidDataException>(() => PipelinePersistence.Load(ml, path, out _));
+        var unknown = Assert.Throws<InvalidDataException>(() => ml.Model.LoadWithLlm(path, out _));
         Assert.Contains("step 1 has kind 'Nobody/1'", unknown.Message);
 
         string foreign = Path.Combine(_dir, "foreign.zip");
         File.WriteAllText(foreign, "not a zip");
-        Assert.Contains(foreign, Assert.Throws<InvalidDataException>(() => PipelinePersistence.Load(ml, foreign, out _)).Message);
+        Assert.Contains(foreign, Assert.Throws<InvalidDataException>(() => ml.Model.LoadWithLlm(foreign, out _)).Message);
 
         string badVersion = Path.Combine(_dir, "bad.zip");
         using (var zip = ZipFile.Open(badVersion, ZipArchiveMode.Create))
         using (var writer = new StreamWriter(zip.CreateEntry("manifest.json").Open()))
             writer.Write("{\"format\":\"LlmMlNet.Pipeline\",\"version\":99,\"inputSchema\":[],\"steps\":[]}");
-        Assert.Contains("field 'version' is 99", Assert.Throws<InvalidDataException>(() => PipelinePersistence.Load(ml, badVersion, out _)).Message);
-        Assert.Throws<FileNotFoundException>(() => PipelinePersistence.Load(ml, Path.Combine(_dir, "missing.zip"), out _));
+        Assert.Contains("field 'version' is 99", Assert.Throws<InvalidDataException>(() => ml.Model.LoadWithLlm(badVersion, out _)).Message);
+        Assert.Throws<FileNotFoundException>(() => ml.Model.LoadWithLlm(Path.Combine(_dir, "missing.zip"), out _));
     }
 }

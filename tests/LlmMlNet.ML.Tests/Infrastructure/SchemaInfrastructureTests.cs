@@ -32,6 +32,22 @@ public class SchemaInfrastructureTests
     }
 
     [Fact]
+    public void TheReflectedColumnConstructorIsTheOneMlNetItselfUses()
+    {
+        // The one internal API we touch: SchemaShape.Column's non-public (name, kind, item type, isKey, annotations) constructor.
+        // If a Microsoft.ML release renames or reshapes it, this fails first (and SchemaShapes throws naming the constructor).
+        var ctor = typeof(SchemaShape.Column).GetConstructor(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance,
+            [typeof(string), typeof(SchemaShape.Column.VectorKind), typeof(DataViewType), typeof(bool), typeof(SchemaShape)]);
+        Assert.NotNull(ctor);
+        // A column ML.NET builds itself (CopyColumns' output shape) equals ours field by field.
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(new[] { new Row { Text = "a" } });
+        var mlNets = ml.Transforms.CopyColumns("Copy", "Fixed").GetOutputSchema(SchemaShapes.FromSchema(data.Schema)).Single(c => c.Name == "Copy");
+        var ours = SchemaShapes.Column("Copy", SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single);
+        Assert.Equal((mlNets.Name, mlNets.Kind, mlNets.ItemType, mlNets.IsKey), (ours.Name, ours.Kind, ours.ItemType, ours.IsKey));
+    }
+
+    [Fact]
     public void FromSchemaDescribesKindsKeysAndAnnotations()
     {
         var ml = new MLContext(1);

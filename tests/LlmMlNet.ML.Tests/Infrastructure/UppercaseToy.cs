@@ -2,6 +2,7 @@
 // upper-cases a text column in batches, producing "Upper" (text) and "Length" (Single) from one batch result.
 // It counts batch calls and rows so tests can see batching and per-Position caching.
 using LlmMlNet.ML.Infrastructure;
+using LlmMlNet.ML.Persistence;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -81,12 +82,12 @@ internal sealed class UppercaseTransformer : ILlmPersistableTransformer
 
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _mapping.GetRowToRowMapper(inputSchema);
 
-    public void Save(ModelSaveContext ctx) => throw new NotSupportedException("Use PipelinePersistence.Save to save LlmMlNet transformers.");
+    public void Save(ModelSaveContext ctx) => throw new NotSupportedException("Use mlContext.Model.SaveWithLlm to save LlmMlNet transformers.");
 
     public void SaveTo(string directory) =>
         File.WriteAllLines(Path.Combine(directory, "config.txt"), [InputColumnName, BatchSizeUsed.ToString(System.Globalization.CultureInfo.InvariantCulture), Suffix]);
 
-    public static ITransformer LoadFrom(MLContext mlContext, string directory)
+    public static ITransformer LoadFrom(string directory)
     {
         var lines = File.ReadAllLines(Path.Combine(directory, "config.txt"));
         return new UppercaseTransformer(lines[0], int.Parse(lines[1], System.Globalization.CultureInfo.InvariantCulture), lines[2]);

@@ -138,11 +138,11 @@ public class LlmQuestionAnsweringTests
         // Contexts far shorter than a window: one window per row.
         var rows = Enumerable.Range(0, 9).Select(i => new QaInput { Context = $"the cat sat on mat {i} today", Question = "where did the cat sit" }).ToArray();
         var data = ml.Data.LoadFromEnumerable(rows);
-        int before = transformer.AnswerEngine.ForwardPasses;
+        int before = transformer.Batches;
         var view = transformer.Transform(data);
         Assert.Equal(rows.Length, view.GetColumn<ReadOnlyMemory<char>>("Context").Count());
-        Assert.Equal(before, transformer.AnswerEngine.ForwardPasses);
+        Assert.Equal(before, transformer.Batches);
         Assert.Equal(rows.Length, view.GetColumn<VBuffer<ReadOnlyMemory<char>>>("Answer").Count());
-        Assert.Equal(before + 3, transformer.AnswerEngine.ForwardPasses); // ceil(9 / 4)
+        Assert.Equal(before + 3, transformer.Batches); // ceil(9 / 4)
     }
 }

@@ -1,8 +1,7 @@
 // A user's feature-extraction program against the real Microsoft.ML API: our embeddings feed ML.NET's own
 // Concatenate (with a numeric column) and a trainer-shaped consumer (our LlmLinearHead), between MapValueToKey and
-// MapKeyToValue, then Evaluate, a PredictionEngine and PipelinePersistence. Public API only; run by SamplesTests.
+// MapKeyToValue, then Evaluate, a PredictionEngine and SaveWithLlm / LoadWithLlm. Public API only; run by SamplesTests.
 using LlmMlNet.ML;
-using LlmMlNet.ML.Infrastructure;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -39,8 +38,8 @@ public static class FeatureExtractionSample
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(data));
         var prediction = ml.Model.CreatePredictionEngine<RatedReview, ReviewPrediction>(model).Predict(review);
 
-        PipelinePersistence.Save(ml, model, data.Schema, savePath);
-        var loaded = PipelinePersistence.Load(ml, savePath, out var inputSchema);
+        ml.Model.SaveWithLlm(model, data.Schema, savePath);
+        var loaded = ml.Model.LoadWithLlm(savePath, out var inputSchema);
         var reloaded = ml.Model.CreatePredictionEngine<RatedReview, ReviewPrediction>(loaded, inputSchema).Predict(review);
         return (metrics, prediction, reloaded);
     }

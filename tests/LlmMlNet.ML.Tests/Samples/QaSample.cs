@@ -1,8 +1,7 @@
 // A user's extractive-QA program, exactly as it would be written against the real Microsoft.ML package: rows in
 // Microsoft.ML.TorchSharp's QA convention, LlmQuestionAnswering with LoRA, a PredictionEngine, and a save/load
-// through PipelinePersistence. Public API only; compiled into the test project and run by SamplesTests.
+// through SaveWithLlm / LoadWithLlm. Public API only; compiled into the test project and run by SamplesTests.
 using LlmMlNet.ML;
-using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.ML.QuestionAnswering;
 using LlmMlNet.Transformers.Tasks;
 using Microsoft.ML;
@@ -51,8 +50,8 @@ public static class QaSample
         var engine = ml.Model.CreatePredictionEngine<QaRow, QaPrediction>(model);
         var prediction = engine.Predict(question);
 
-        PipelinePersistence.Save(ml, model, data.Schema, savePath);
-        var loaded = PipelinePersistence.Load(ml, savePath, out var inputSchema);
+        ml.Model.SaveWithLlm(model, data.Schema, savePath);
+        var loaded = ml.Model.LoadWithLlm(savePath, out var inputSchema);
         var reloaded = ml.Model.CreatePredictionEngine<QaRow, QaPrediction>(loaded, inputSchema).Predict(question);
         return (prediction, reloaded);
     }

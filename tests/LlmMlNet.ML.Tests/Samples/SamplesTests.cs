@@ -1,6 +1,6 @@
 // Runs the user-style samples in Samples/ on the tiny BERT fixture and checks what a user would see: metrics over
 // the test data, a prediction among the labels (answers from the context), and the same prediction after
-// PipelinePersistence save/load; token ids equal the tokenizer's own.
+// SaveWithLlm / LoadWithLlm; token ids equal the tokenizer's own.
 using LlmMlNet.ML.Tests.Support;
 using LlmMlNet.Tokenizers;
 using LlmMlNet.Workbench.Synthetic;

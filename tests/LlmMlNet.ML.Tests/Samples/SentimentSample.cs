@@ -3,7 +3,6 @@
 // no test helpers. It is compiled into the test project and run by SamplesTests, so it cannot rot.
 using LlmMlNet.ML;
 using LlmMlNet.ML.Classification;
-using LlmMlNet.ML.Infrastructure;
 using LlmMlNet.Transformers.Tasks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -49,8 +48,8 @@ public static class SentimentSample
         var engine = ml.Model.CreatePredictionEngine<Review, ReviewPrediction>(model);
         var prediction = engine.Predict(new Review { Sentence1 = "what a wonderful film" });
 
-        PipelinePersistence.Save(ml, model, data.Schema, savePath);
-        var loaded = PipelinePersistence.Load(ml, savePath, out var inputSchema);
+        ml.Model.SaveWithLlm(model, data.Schema, savePath);
+        var loaded = ml.Model.LoadWithLlm(savePath, out var inputSchema);
         var reloaded = ml.Model.CreatePredictionEngine<Review, ReviewPrediction>(loaded, inputSchema).Predict(new Review { Sentence1 = "what a wonderful film" });
         return (metrics, prediction, reloaded);
     }

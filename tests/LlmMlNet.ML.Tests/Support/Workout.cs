@@ -1,6 +1,6 @@
 // The checks every estimator's workout test makes, in one place: GetOutputSchema of the estimator, of the
 // transformer and of the transformed view agree; a PredictionEngine over the transformer gives what Transform
-// gives; a PipelinePersistence round trip gives identical output. Not a test class itself.
+// gives; a SaveWithLlm / LoadWithLlm round trip gives identical output. Not a test class itself.
 using LlmMlNet.ML.Infrastructure;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -25,14 +25,14 @@ internal static class Workout
     private static string Annotations(SchemaShape.Column column) =>
         column.Name + ": " + string.Join(", ", column.Annotations.Select(a => a.Name + " " + SchemaShapes.TypeString(a)));
 
-    /// <summary>Saves <paramref name="model"/> with PipelinePersistence into a temp file and loads it back.</summary>
+    /// <summary>Saves <paramref name="model"/> with SaveWithLlm into a temp file and loads it back.</summary>
     public static ITransformer RoundTrip(MLContext ml, ITransformer model, IDataView data)
     {
         string path = Path.Combine(Path.GetTempPath(), "llmmlnet-workout-" + Guid.NewGuid().ToString("N") + ".zip");
         try
         {
-            PipelinePersistence.Save(ml, model, data.Schema, path);
-            return PipelinePersistence.Load(new MLContext(7), path, out _);
+            ml.Model.SaveWithLlm(model, data.Schema, path);
+            return new MLContext(7).Model.LoadWithLlm(path, out _);
         }
         finally
         {

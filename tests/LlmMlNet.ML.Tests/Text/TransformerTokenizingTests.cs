@@ -119,12 +119,12 @@ public class TransformerTokenizingTests
     }
 
     [Fact]
-    public void ModelSaveThrowsPointingToPipelinePersistence()
+    public void ModelSaveThrowsPointingToSaveWithLlm()
     {
         var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(Rows);
         var transformer = ml.Transforms.Text.TokenizeForTransformer("Ids", TestModels.BertTiny, "Text").Fit(data);
         var error = Assert.ThrowsAny<Exception>(() => ml.Model.Save(transformer, data.Schema, new MemoryStream()));
-        Assert.Contains("PipelinePersistence", error.ToString());
+        Assert.Contains("SaveWithLlm", error.ToString());
     }
 }

@@ -39,6 +39,52 @@ public sealed class GreedyParityTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Checkpoints))]
+    public void ScreeningTheHeadInBfloat16ChoosesTheSameTokens(string checkpoint)
+    {
+        // Force the bfloat16-screened head (normally only for large vocabularies and one or two rows) on every step.
+        var (threshold, rows) = (ScreenedArgmax.Threshold, CachedCausalLm.ScreenedRows);
+        try
+        {
+            ScreenedArgmax.Threshold = 0;
+            CachedCausalLm.ScreenedRows = 16;
+            var generator = new TokenGenerator(GenerationFixtures.Load(checkpoint));
+            foreach (var c in GenerationFixtures.Cases(checkpoint).Where(c => c.RepetitionPenalty == 1f))
+            {
+                var results = generator.Generate(c.Prompts, new GenerationOptions { MaxNewTokens = c.MaxNewTokens, EosTokenIds = c.Eos is { } eos ? [eos] : [] });
+                for (var row = 0; row < c.Prompts.Length; row++) Assert.Equal(c.Expected[row], results[row].TokenIds);
+            }
+        }
+        finally
+        {
+            (ScreenedArgmax.Threshold, CachedCausalLm.ScreenedRows) = (threshold, rows);
+        }
+    }
+
+    [Fact]
+    public void ScreeningEqualsTheFloat32HeadOnAFreshModelWithCloseLogits()
+    {
+        // A fresh GPT-2 (weights N(0, 0.02)) has thousands of nearly equal logits: the bounds must still keep the true argmax.
+        var config = SizePresets.Create("tiny", ModelFamily.Gpt2, vocabSize: 3000);
+        var parameters = TransformerParameters.Create(config, new HashSet<KeyGroup> { KeyGroup.Encoder }, seed: 3);
+        var screen = new ScreenedArgmax();
+        var table = parameters["embeddings.word"].ToArray();
+        screen.Refresh(table, config.VocabSize, config.HiddenSize);
+        var random = new Random(4);
+        var hidden = new float[6 * config.HiddenSize];
+        for (var i = 0; i < hidden.Length; i++) hidden[i] = (float)(random.NextDouble() * 2 - 1);
+        var chosen = new int[6];
+        screen.Argmax(hidden, table, 6, chosen);
+        for (var r = 0; r < 6; r++)
+        {
+            var h = hidden.AsSpan(r * config.HiddenSize, config.HiddenSize).ToArray();
+            var logits = Enumerable.Range(0, config.VocabSize)
+                .Select(j => System.Numerics.Tensors.TensorPrimitives.Dot(h, table.AsSpan(j * config.HiddenSize, config.HiddenSize))).ToArray();
+            Assert.Equal(Array.IndexOf(logits, logits.Max()), chosen[r]);
+        }
+    }
+
     [Fact]
     public void EachPromptAloneGivesWhatItGaveInTheBatch()
     {

@@ -14,7 +14,7 @@ namespace LlmMlNet.Transformers.Tasks.Generative;
 public sealed class CausalLanguageModel
 {
     /// <summary>The task name recorded in llmmlnet-task.json.</summary>
-    public const string TaskName = "text-generation";
+    public const string TaskName = TaskModelManifest.TextGeneration;
 
     private readonly TaskModel _task;
     private readonly TransformerConfig _config;

@@ -1,15 +1,18 @@
-// Saves a fitted pipeline that mixes ML.NET's own transformers and ours into one zip file, and loads it back.
-// ML.NET steps are saved one by one with mlContext.Model.Save (real package or stand-in) into their own entries;
-// our steps (ILlmPersistableTransformer) save into folders; manifest.json lists the chain in order. Written
-// atomically (temp file + rename). Scopes of nested chains are not kept: every step loads with scope Everything.
+// The one implementation behind mlContext.Model.SaveWithLlm / LoadWithLlm: a fitted chain that mixes ML.NET's
+// transforms and trainers with ours in one zip file. ML.NET steps are saved one by one with ML.NET's own
+// Model.Save into their own entries; our steps (ILlmPersistableTransformer) save into folders; manifest.json
+// (format and version) lists the chain in order. Written atomically (temp file + rename), after every step has
+// saved. Scopes of nested chains are not kept: every step loads with scope Everything.
 using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace LlmMlNet.ML.Infrastructure;
+using LlmMlNet.ML.Infrastructure;
 
-/// <summary>One-file persistence of pipelines that contain LlmMlNet transformers, working with the real Microsoft.ML too.</summary>
-public static class PipelinePersistence
+namespace LlmMlNet.ML.Persistence;
+
+/// <summary>One-file persistence of pipelines that contain LlmMlNet transformers.</summary>
+internal static class PipelineFile
 {
     /// <summary>
     /// Saves <paramref name="model"/> (nested <see cref="TransformerChain{TLastTransformer}"/>s are flattened) with the schema of its
@@ -17,9 +20,9 @@ public static class PipelinePersistence
     /// </summary>
     /// <exception cref="InvalidOperationException">A step is neither an <see cref="ILlmPersistableTransformer"/> nor savable by ML.NET; the message names it.</exception>
     /// <exception cref="NotSupportedException">An input column type cannot be recorded.</exception>
-    public static void Save(MLContext mlContext, ITransformer model, DataViewSchema inputSchema, string filePath)
+    public static void Save(ModelOperationsCatalog catalog, ITransformer model, DataViewSchema inputSchema, string filePath)
     {
-        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputSchema);
         ArgumentException.ThrowIfNullOrEmpty(filePath);
@@ -41,12 +44,12 @@ public static class PipelinePersistence
                     string entry = $"steps/{i:D3}";
                     if (step is ILlmPersistableTransformer ours)
                     {
-                        WriteFolder(zip, entry + "/", ours, mlContext.TempFilePath);
+                        WriteFolder(zip, entry + "/", ours);
                         manifest.Steps.Add(new ManifestStep(ours.Kind, entry + "/"));
                     }
                     else
                     {
-                        WriteMlNetStep(zip, entry + ".mlnet.zip", mlContext, step, schema, i);
+                        WriteMlNetStep(zip, entry + ".mlnet.zip", catalog, step, schema, i);
                         manifest.Steps.Add(new ManifestStep(PipelineManifest.MlNetKind, entry + ".mlnet.zip"));
                     }
                     schema = step.GetOutputSchema(schema);
@@ -65,9 +68,9 @@ public static class PipelinePersistence
     /// <summary>Loads a file written by <see cref="Save"/>; <paramref name="inputSchema"/> receives the saved input column names and types.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a pipeline file, or a step's kind has no registered loader; the message names the file and step.</exception>
-    public static TransformerChain<ITransformer> Load(MLContext mlContext, string filePath, out DataViewSchema inputSchema)
+    public static TransformerChain<ITransformer> Load(ModelOperationsCatalog catalog, string filePath, out DataViewSchema inputSchema)
     {
-        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(catalog);
         ArgumentException.ThrowIfNullOrEmpty(filePath);
         if (!File.Exists(filePath)) throw new FileNotFoundException($"Pipeline file not found: {filePath}", filePath);
         using var zip = OpenZip(filePath);
@@ -96,8 +99,8 @@ public static class PipelinePersistence
         {
             var step = manifest.Steps[i];
             transformers.Add(step.Kind == PipelineManifest.MlNetKind
-                ? ReadMlNetStep(zip, step.Entry, mlContext, filePath, i)
-                : ReadFolder(zip, step, mlContext, filePath, i));
+                ? ReadMlNetStep(zip, step.Entry, catalog, filePath, i)
+                : ReadFolder(zip, step, filePath, i));
         }
         return new TransformerChain<ITransformer>(transformers.ToArray());
     }
@@ -129,12 +132,12 @@ public static class PipelinePersistence
         }
     }
 
-    private static void WriteMlNetStep(ZipArchive zip, string entry, MLContext mlContext, ITransformer step, DataViewSchema schema, int index)
+    private static void WriteMlNetStep(ZipArchive zip, string entry, ModelOperationsCatalog catalog, ITransformer step, DataViewSchema schema, int index)
     {
         var buffer = new MemoryStream();
         try
         {
-            mlContext.Model.Save(step, schema, buffer);
+            catalog.Save(step, schema, buffer);
         }
         catch (Exception e) when (e is InvalidOperationException or NotSupportedException)
         {
@@ -146,18 +149,18 @@ public static class PipelinePersistence
         buffer.CopyTo(target);
     }
 
-    private static ITransformer ReadMlNetStep(ZipArchive zip, string entry, MLContext mlContext, string filePath, int index)
+    private static ITransformer ReadMlNetStep(ZipArchive zip, string entry, ModelOperationsCatalog catalog, string filePath, int index)
     {
         var zipEntry = zip.GetEntry(entry) ?? throw new InvalidDataException($"{filePath}: step {index} entry '{entry}' is missing.");
         var buffer = new MemoryStream();
         using (var source = zipEntry.Open()) source.CopyTo(buffer);
         buffer.Position = 0;
-        return mlContext.Model.Load(buffer, out _);
+        return catalog.Load(buffer, out _);
     }
 
-    private static void WriteFolder(ZipArchive zip, string prefix, ILlmPersistableTransformer step, string tempRoot)
+    private static void WriteFolder(ZipArchive zip, string prefix, ILlmPersistableTransformer step)
     {
-        string folder = Path.Combine(tempRoot, "llmmlnet-save-" + Guid.NewGuid().ToString("N"));
+        string folder = Path.Combine(Path.GetTempPath(), "llmmlnet-save-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         try
         {
@@ -174,12 +177,12 @@ public static class PipelinePersistence
         }
     }
 
-    private static ITransformer ReadFolder(ZipArchive zip, ManifestStep step, MLContext mlContext, string filePath, int index)
+    private static ITransformer ReadFolder(ZipArchive zip, ManifestStep step, string filePath, int index)
     {
         if (!LlmTransformerRegistry.TryGetLoader(step.Kind, out var load))
             throw new InvalidDataException(
                 $"{filePath}: step {index} has kind '{step.Kind}', which has no registered loader (see {nameof(LlmTransformerRegistry)}.{nameof(LlmTransformerRegistry.Register)}).");
-        string folder = Path.GetFullPath(Path.Combine(mlContext.TempFilePath, "llmmlnet-load-" + Guid.NewGuid().ToString("N")));
+        string folder = Path.GetFullPath(Path.Combine(Path.GetTempPath(), "llmmlnet-load-" + Guid.NewGuid().ToString("N")));
         Directory.CreateDirectory(folder);
         try
         {
@@ -191,7 +194,7 @@ public static class PipelinePersistence
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 entry.ExtractToFile(target);
             }
-            return load(mlContext, folder);
+            return load(folder);
         }
         finally
         {

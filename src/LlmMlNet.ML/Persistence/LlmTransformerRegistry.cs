@@ -3,19 +3,19 @@
 using System.Collections.Concurrent;
 using Microsoft.ML;
 
-namespace LlmMlNet.ML.Infrastructure;
+namespace LlmMlNet.ML.Persistence;
 
 /// <summary>Maps <see cref="ILlmPersistableTransformer.Kind"/> names to loaders.</summary>
 public static class LlmTransformerRegistry
 {
-    private static readonly ConcurrentDictionary<string, Func<MLContext, string, ITransformer>> Loaders = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Func<string, ITransformer>> Loaders = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Registers <paramref name="load"/> (MLContext, folder) for <paramref name="kind"/>; a later registration of the same kind replaces
+    /// Registers <paramref name="load"/> (the step's extracted folder → the transformer) for <paramref name="kind"/>; a later registration of the same kind replaces
     /// the earlier one. The loader must read everything it needs before returning: the folder is deleted afterwards.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="kind"/> is empty.</exception>
-    public static void Register(string kind, Func<MLContext, string, ITransformer> load)
+    public static void Register(string kind, Func<string, ITransformer> load)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
         ArgumentNullException.ThrowIfNull(load);
@@ -23,6 +23,6 @@ public static class LlmTransformerRegistry
     }
 
     /// <summary>The loader registered for <paramref name="kind"/>, if any.</summary>
-    public static bool TryGetLoader(string kind, out Func<MLContext, string, ITransformer> load) =>
+    public static bool TryGetLoader(string kind, out Func<string, ITransformer> load) =>
         Loaders.TryGetValue(kind, out load!);
 }

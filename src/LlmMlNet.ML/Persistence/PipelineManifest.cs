@@ -3,7 +3,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace LlmMlNet.ML.Infrastructure;
+namespace LlmMlNet.ML.Persistence;
 
 internal sealed class PipelineManifest
 {

@@ -1,8 +1,9 @@
-// The contract our transformers implement to be saved inside a pipeline file (PipelinePersistence), since
-// real ML.NET cannot serialize out-of-tree transformers. Loading goes through LlmTransformerRegistry by Kind.
+// The contract a transformer implements to be saved inside a pipeline file by mlContext.Model.SaveWithLlm, since
+// ML.NET cannot serialize out-of-tree transformers. Loading goes through LlmTransformerRegistry by Kind. Public:
+// other libraries' transformers (and ours in new folders) plug in by implementing it and registering a loader.
 using Microsoft.ML;
 
-namespace LlmMlNet.ML.Infrastructure;
+namespace LlmMlNet.ML.Persistence;
 
 /// <summary>A transformer that saves itself into a folder of its own and is loaded back by its <see cref="Kind"/>.</summary>
 public interface ILlmPersistableTransformer : ITransformer
