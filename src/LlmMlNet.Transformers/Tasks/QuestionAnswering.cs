@@ -46,25 +46,18 @@ public sealed class QuestionAnswering
     /// </summary>
     public ITaskInferenceEngine? InferenceEngine
     {
-        get => _engine;
-        set
-        {
-            _session?.Dispose();
-            _session = null;
-            _engine = value;
-        }
+        get => _engine.Engine;
+        set => _engine.Set(value);
     }
 
-    private ITaskInferenceEngine? _engine;
-    private ITaskInferenceSession? _session;
+    private readonly InferenceEngineSlot _engine = new();
 
-    private ITaskInferenceSession Session()
+    private ITaskInferenceSession Session() => _engine.Session(() =>
     {
-        if (_session is not null) return _session;
         _objective.Task.SyncValues();
-        return _session = _engine!.Open(new TaskInferenceModel(Parameters, HeadKind.QuestionAnswering, Lora is { IsMerged: false } lora ? lora : null,
-            Adapter, null, PoolingMode.Cls, false));
-    }
+        return new TaskInferenceModel(Parameters, HeadKind.QuestionAnswering, Lora is { IsMerged: false } lora ? lora : null,
+            Adapter, null, PoolingMode.Cls, false);
+    });
 
     /// <summary>The model's parameters.</summary>
     public TransformerParameters Parameters => _objective.Task.Parameters;
@@ -180,7 +173,7 @@ public sealed class QuestionAnswering
             cancellationToken.ThrowIfCancellationRequested();
             var collated = _collator.Collate(chunk, default);
             float[] start, end;
-            if (_engine is not null)
+            if (_engine.Engine is not null)
             {
                 var outputs = Session().Run(collated.Inputs);
                 (start, end) = (outputs["start_logits"], outputs["end_logits"]);

@@ -62,19 +62,13 @@ public sealed class TextClassifier
     /// </summary>
     public ITaskInferenceEngine? InferenceEngine
     {
-        get => _engine;
-        set
-        {
-            _session?.Dispose();
-            _session = null;
-            _engine = value;
-        }
+        get => _engine.Engine;
+        set => _engine.Set(value);
     }
 
-    private ITaskInferenceEngine? _engine;
-    private ITaskInferenceSession? _session;
+    private readonly InferenceEngineSlot _engine = new();
 
-    private ITaskInferenceSession Session() => _session ??= _engine!.Open(new TaskInferenceModel(Parameters, HeadKind.Classification,
+    private ITaskInferenceSession Session() => _engine.Session(() => new TaskInferenceModel(Parameters, HeadKind.Classification,
         Lora is { IsMerged: false } lora ? lora : null, Adapter, _featureHead, Options.Pooling, Options.NormalizeEmbeddings));
 
     /// <summary>The model's parameters (base, head), or the frozen encoder's for feature extraction.</summary>
@@ -267,7 +261,7 @@ public sealed class TextClassifier
             var batch = _featurizer.Collate(chunk, default);
             int k = Labels.Count;
             float[] all;
-            if (_engine is not null) all = Session().Run(batch.Inputs)["probabilities"];
+            if (_engine.Engine is not null) all = Session().Run(batch.Inputs)["probabilities"];
             else if (_extractor is not null) all = _featureHead!.PredictProbabilities(_extractor.Pool(batch.Inputs));
             else
             {

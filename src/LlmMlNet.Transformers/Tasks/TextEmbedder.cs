@@ -82,23 +82,17 @@ public sealed class TextEmbedder
     /// </summary>
     public ITaskInferenceEngine? InferenceEngine
     {
-        get => _engine;
+        get => _engine.Engine;
         set
         {
-            lock (_gate)
-            {
-                _session?.Dispose();
-                _session = null;
-                _engine = value;
-            }
+            lock (_gate) _engine.Set(value);
         }
     }
 
-    private ITaskInferenceEngine? _engine;
-    private ITaskInferenceSession? _session;
+    private readonly InferenceEngineSlot _engine = new();
 
-    private ITaskInferenceSession Session() => _session ??=
-        _engine!.Open(new TaskInferenceModel(Parameters, Heads.HeadKind.None, null, null, null, Pooling, Normalize));
+    private ITaskInferenceSession Session() =>
+        _engine.Session(() => new TaskInferenceModel(Parameters, Heads.HeadKind.None, null, null, null, Pooling, Normalize));
 
     /// <summary>One embedding per text, in order; thread-safe (one forward pass at a time).</summary>
     /// <exception cref="ArgumentException">A token id is outside the model's vocabulary (tokenizer and model do not match).</exception>
@@ -116,7 +110,7 @@ public sealed class TextEmbedder
                 var inputs = new ClassificationInput[n];
                 for (int i = 0; i < n; i++) inputs[i] = _featurizer.Featurize(texts[start + i] ?? "");
                 var batch = _featurizer.Collate(inputs, default).Inputs;
-                var pooled = _engine is null ? _extractor.Pool(batch) : Session().Run(batch)["sentence_embedding"];
+                var pooled = _engine.Engine is null ? _extractor.Pool(batch) : Session().Run(batch)["sentence_embedding"];
                 for (int i = 0; i < n; i++) result[start + i] = pooled.AsSpan(i * c, c).ToArray();
             }
         }
