@@ -1,5 +1,5 @@
 // `llmmlnet pretrain` in-process on a tiny synthetic corpus: a from-scratch MLM run with --json that
-// saves a loadable checkpoint, a --resume that continues the step count, and the usage errors.
+// saves a loadable checkpoint, a --resume that continues the step count, the masking options, and the usage errors.
 using LlmMlNet.Cli.Tests.Support;
 using Xunit;
 
@@ -53,6 +53,33 @@ public sealed class PretrainCommandTests : IDisposable
         var packed = CliHarness.Run([.. common, "--output", Path.Combine(_temp, "packed")]);
         Assert.True(packed.ExitCode == 0, packed.Error);
         Assert.True(packed.Json().GetProperty("steps").GetInt32() < (lines + 1) / 2);
+    }
+
+    [Fact]
+    public void MaskingOptionsReachTheMasker()
+    {
+        var tokenizer = CliHarness.WriteTokenizer(_temp);
+        var corpus = CliHarness.WriteCorpus(_temp);
+        string[] common = ["pretrain", "--objective", "mlm", "--preset", "tiny", "--tokenizer", tokenizer, "--corpus", corpus,
+            "--batch-size", "2", "--max-length", "32", "--steps", "2", "--seed", "7", "--threads", "1", "--json"];
+        double Loss(string name, params string[] extra)
+        {
+            var run = CliHarness.Run([.. common, "--output", Path.Combine(_temp, name), .. extra]);
+            Assert.True(run.ExitCode == 0, run.Error);
+            return run.Json().GetProperty("final_loss").GetDouble();
+        }
+        double standard = Loss("standard");
+        Assert.Equal(standard, Loss("standard-again", "--mask-probability", "0.15"));
+        Assert.NotEqual(standard, Loss("half", "--mask-probability", "0.5"));
+        Assert.True(Loss("whole-word", "--whole-word") > 0);
+
+        var clm = CliHarness.Run("pretrain", "--objective", "clm", "--preset", "tiny", "--tokenizer", tokenizer, "--corpus", corpus,
+            "--output", Path.Combine(_temp, "clm"), "--whole-word");
+        Assert.Equal(1, clm.ExitCode);
+        Assert.Contains("--objective mlm", clm.Error);
+        var tooMuch = CliHarness.Run([.. common, "--output", Path.Combine(_temp, "too-much"), "--mask-probability", "1.5"]);
+        Assert.Equal(1, tooMuch.ExitCode);
+        Assert.Contains("--mask-probability", tooMuch.Error);
     }
 
     [Fact]

@@ -41,13 +41,16 @@ public static class PretrainCommand
         var saveEvery = CommonOptions.Int("--save-every", "Write a resumable checkpoint every N steps (default 100).");
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint in --output/checkpoints." };
         var lineByLine = new Option<bool>("--line-by-line") { Description = "One corpus line per example, padded, instead of packed blocks (Hugging Face run_mlm's --line_by_line)." };
+        var maskProbability = CommonOptions.PositiveFloat("--mask-probability", $"mlm: share of tokens (or words) selected for prediction, at most 1 (default {new MaskingOptions().MaskProbability}).");
+        var wholeWord = new Option<bool>("--whole-word") { Description = "mlm: select whole words (every piece of a word together), as Hugging Face's DataCollatorForWholeWordMask." };
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var skipBadRows = CommonOptions.SkipBadRows();
         var command = new Command("pretrain", "Pre-train a transformer by masked or causal language modelling on text files.")
         {
-            objective, preset, family, tokenizer, model, corpus, output, steps, epochs, maxLength, batchSize, lr, saveEvery, resume, lineByLine, seed, threads, json, skipBadRows,
+            objective, preset, family, tokenizer, model, corpus, output, steps, epochs, maxLength, batchSize, lr, saveEvery, resume, lineByLine,
+            maskProbability, wholeWord, seed, threads, json, skipBadRows,
         };
         command.Validators.Add(result =>
         {
@@ -55,6 +58,9 @@ public static class PretrainCommand
             if (hasModel == hasPreset) result.AddError("Give either --model DIR or --preset NAME --tokenizer PATH.");
             else if (hasPreset && result.GetResult(tokenizer) is null) result.AddError("--preset needs --tokenizer PATH.");
             else if (hasModel && result.GetResult(family) is not null) result.AddError("--family applies to --preset; a --model folder names its family in config.json.");
+            bool masking = result.GetResult(maskProbability) is not null || result.GetResult(wholeWord) is not null;
+            if (masking && result.GetValue(objective) == "clm") result.AddError("--mask-probability and --whole-word apply to --objective mlm.");
+            if (result.GetValue(maskProbability) is > 1f) result.AddError($"--mask-probability must be at most 1, got {result.GetValue(maskProbability)}.");
         });
         command.SetAction(parse => CommandRunner.Execute("pretrain", token =>
         {
@@ -94,6 +100,11 @@ public static class PretrainCommand
                 Objective = kind,
                 BlockSize = parse.GetValue(maxLength) ?? recipe.BlockSize,
                 LineByLine = parse.GetValue(lineByLine),
+                Masking = recipe.Masking with
+                {
+                    MaskProbability = parse.GetValue(maskProbability) ?? recipe.Masking.MaskProbability,
+                    WholeWordMasking = parse.GetValue(wholeWord),
+                },
                 Trainer = recipe.Trainer with
                 {
                     LearningRate = parse.GetValue(lr) ?? recipe.Trainer.LearningRate,
