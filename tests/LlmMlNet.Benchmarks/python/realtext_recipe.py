@@ -8,7 +8,7 @@ decay on matrices only, clipping 1.0), warm-up and linear decay, and the fine-tu
 one JSON object. Usage:
   /usr/bin/python3 realtext_recipe.py --vocab VOCAB.txt --unlabeled A.tsv B.jsonl --train TRAIN.tsv --test TEST.tsv
       [--steps 20000] [--eval-at 5000,10000,15000] [--seeds 1,2,3] [--ft-seeds 1,2,3] [--threads 1]
-The defaults are `llmmlnet demo --real`'s recipe (RealDemoSettings.Full): tiny BERT, 20,000 steps of 32 blocks of 64 tokens, 2e-3
+The defaults are `llmmlnet demo --real`'s recipe (RealDemoSettings.Full): tiny BERT, 20,000 steps of 64 blocks of 32 tokens, 2e-3
 with 6 % warm-up and linear decay, 15 % masking; fine-tuning 5 epochs of batch 32 at 1e-3 (full), 2e-3 (LoRA r 8, alpha 16, all linear),
 1e-3 (from scratch). One difference: bert_bench.py's layers have no dropout inside the blocks (ours: 0.1).
 Not a test dependency; run with Debian's /usr/bin/python3 (python3-torch).
@@ -253,8 +253,8 @@ def main():
     p.add_argument("--train", required=True)
     p.add_argument("--test", required=True)
     p.add_argument("--preset", default="tiny")
-    p.add_argument("--block", type=int, default=64)
-    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--block", type=int, default=32)
+    p.add_argument("--batch", type=int, default=64)
     p.add_argument("--steps", type=int, default=20000)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--warmup", type=float, default=0.06)
