@@ -3,38 +3,29 @@
 Loads each Hugging Face BERT folder (config and weights as `llmmlnet pretrain` writes them; `fresh` = a new random
 `--preset` model), encodes the labeled train and test files in eval mode, and fits L2-regularised logistic regression
 (LBFGS, three strengths, the best test accuracy printed) on three features: the [CLS] state, the mean state over the
-tokens, and the mean input word embedding. Usage, with Debian's /usr/bin/python3 (python3-torch, numpy):
+tokens, and the mean input word embedding. Usage, with Debian's /usr/bin/python3 (python3-torch):
   /usr/bin/python3 frozen_probe.py --vocab VOCAB.txt --train TRAIN.tsv --test TEST.tsv MODEL_DIR [MODEL_DIR|fresh ...]
 Not a test dependency.
 """
-import argparse, json, os, struct, sys
+import argparse, json, os, sys
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "LlmMlNet.Transformers.Tests", "python"))
+import safetensors_io  # noqa: E402
 from bert_bench import PRESETS  # noqa: E402
 from realtext_recipe import Bert, WordPiece, labeled  # noqa: E402
-
-
-def safetensors(path):
-    raw = open(path, "rb").read()
-    n = struct.unpack("<Q", raw[:8])[0]
-    header = json.loads(raw[8:8 + n])
-    out = {}
-    for name, spec in header.items():
-        if name == "__metadata__": continue
-        if spec["dtype"] != "F32": raise ValueError(f"{path}: {name} is {spec['dtype']}, only F32 is read")
-        start, end = spec["data_offsets"]
-        out[name] = torch.from_numpy(np.frombuffer(raw[8 + n + start:8 + n + end], dtype=np.float32).reshape(spec["shape"]).copy())
-    return out
 
 
 def load(folder, vocab, preset):
     model = Bert(*PRESETS[preset], vocab=vocab)
     if folder == "fresh": return model.eval()
-    t = safetensors(os.path.join(folder, "model.safetensors"))
+    t = safetensors_io.read_folder(folder)
+    wide = [k for k, v in t.items() if v.dtype != torch.float32]
+    if wide: raise ValueError(f"{folder}: {wide[0]} is {t[wide[0]].dtype}, only float32 weights are read")
     e = "bert.embeddings."
     model.word.weight.data, model.pos.weight.data = t[e + "word_embeddings.weight"], t[e + "position_embeddings.weight"]
     model.typ.weight.data = t[e + "token_type_embeddings.weight"]
