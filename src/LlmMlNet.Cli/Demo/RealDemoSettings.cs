@@ -4,7 +4,6 @@
 // tests run. The rates and batch below are the best of a sweep on a development split (README, "Pre-training on real
 // text"); they are this demo's, not the library's from-scratch defaults, which were not swept beyond `tiny`.
 using LlmMlNet.Transformers.Tasks;
-using LlmMlNet.Transformers.Training;
 
 namespace LlmMlNet.Cli.Demo;
 
