@@ -1,6 +1,6 @@
 // The log-likelihood of each row's targets under a causal LM, summed per row (log π(y|x) of DPO): the body over
-// every position, the vocabulary head on the rows that have a target only, log-softmax, and a backward that takes
-// one gradient per row. Shared by the DPO objective (policy, with gradients) and the reference and evaluation
+// every position and the vocabulary head on the rows that have a target only (TargetedRows), log-softmax, and a
+// backward that takes one gradient per row. Shared by the DPO objective (policy, with gradients) and the reference and evaluation
 // (no gradients). Not a loss: the caller turns the row sums into one.
 using System.Numerics.Tensors;
 
@@ -10,11 +10,7 @@ namespace LlmMlNet.Transformers.Training;
 public sealed class SequenceLogProbs
 {
     private readonly ISequenceEncoder _body;
-    private readonly IVocabularyHead _head;
-    private readonly int _channels, _vocabulary;
-    private float[] _gathered = [], _logits = [], _logSumExp = [], _dGathered = [], _dLogits = [], _dHidden = [];
-    private int[] _rows = [], _targets = [];
-    private int _count, _positions, _sequenceLength;
+    private readonly TargetedRows _rows;
 
     /// <summary>Joins a body and a head that share one parameter set.</summary>
     public SequenceLogProbs(ISequenceEncoder body, IVocabularyHead head)
@@ -22,9 +18,7 @@ public sealed class SequenceLogProbs
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(head);
         _body = body;
-        _head = head;
-        _channels = body.HiddenSize;
-        _vocabulary = head.Vocabulary;
+        _rows = new TargetedRows(body, head);
     }
 
     /// <summary>A scorer over a plain causal LM (GPT-2's body and tied LM head) sized for maxBatch × maxSequence.</summary>
@@ -38,7 +32,7 @@ public sealed class SequenceLogProbs
     }
 
     /// <summary>Logits per position (the head's vocabulary).</summary>
-    public int Vocabulary => _vocabulary;
+    public int Vocabulary => _rows.Vocabulary;
 
     /// <summary>The parameters the body trains.</summary>
     public Tensors.Memory.ParameterSet Parameters => _body.Parameters;
@@ -56,41 +50,20 @@ public sealed class SequenceLogProbs
         int b = batch.Batch;
         if (logProbs.Length < b || counts.Length < b || logitSums.Length < b)
             throw new ArgumentException($"The result spans must hold {b} rows.", nameof(logProbs));
-        _sequenceLength = batch.SequenceLength;
-        _positions = b * batch.SequenceLength;
-        _count = 0;
-        foreach (var t in batch.Targets.AsSpan(0, _positions))
-        {
-            if (t == LanguageModelBatch.IgnoreTarget) continue;
-            if ((uint)t >= (uint)_vocabulary) throw new ArgumentException($"A target {t} is outside the vocabulary of {_vocabulary}.", nameof(batch));
-            _count++;
-        }
-        Ensure(ref _rows, _count);
-        Ensure(ref _targets, _count);
-        for (int i = 0, k = 0; i < _positions; i++)
-        {
-            if (batch.Targets[i] == LanguageModelBatch.IgnoreTarget) continue;
-            _rows[k] = i;
-            _targets[k++] = batch.Targets[i];
-        }
-        var hidden = _body.Forward(batch, context);
+        // The mean loss is not needed; the forward fills each targeted position's log-sum-exp.
+        _rows.Forward(batch, context);
         logProbs[..b].Clear();
         counts[..b].Clear();
         logitSums[..b].Clear();
-        if (_count == 0) return;
-        Ensure(ref _gathered, _count * _channels);
-        Ensure(ref _logits, _count * _vocabulary);
-        Ensure(ref _logSumExp, _count);
-        for (int k = 0; k < _count; k++)
-            hidden.Slice(_rows[k] * _channels, _channels).CopyTo(_gathered.AsSpan(k * _channels, _channels));
-        _head.Forward(_gathered.AsSpan(0, _count * _channels), _logits.AsSpan(0, _count * _vocabulary), _count, context);
-        // The kernel's mean loss is not needed; it fills each row's log-sum-exp in one vectorised pass.
-        Tensors.Kernels.CrossEntropy.Forward(_logSumExp, _logits, _targets, _count, _vocabulary);
-        for (int k = 0; k < _count; k++)
+        var positions = _rows.Rows;
+        var targets = _rows.Targets;
+        var logSumExp = _rows.LogSumExp;
+        int vocabulary = _rows.Vocabulary;
+        for (int k = 0; k < positions.Length; k++)
         {
-            int row = _rows[k] / _sequenceLength;
-            var x = _logits.AsSpan(k * _vocabulary, _vocabulary);
-            logProbs[row] += x[_targets[k]] - _logSumExp[k];
+            int row = positions[k] / _rows.SequenceLength;
+            var x = _rows.Logits.Slice(k * vocabulary, vocabulary);
+            logProbs[row] += x[targets[k]] - logSumExp[k];
             counts[row]++;
             logitSums[row] += TensorPrimitives.Sum(x);
         }
@@ -102,34 +75,20 @@ public sealed class SequenceLogProbs
     /// </summary>
     public void Backward(ReadOnlySpan<float> rowGradients)
     {
-        Ensure(ref _dHidden, _positions * _channels);
-        var dHidden = _dHidden.AsSpan(0, _positions * _channels);
-        dHidden.Clear();
-        if (_count > 0)
+        var dLogits = _rows.LogitGradients();
+        var positions = _rows.Rows;
+        var targets = _rows.Targets;
+        var logSumExp = _rows.LogSumExp;
+        int vocabulary = _rows.Vocabulary;
+        for (int k = 0; k < positions.Length; k++)
         {
-            Ensure(ref _dLogits, _count * _vocabulary);
-            Ensure(ref _dGathered, _count * _channels);
-            var dGathered = _dGathered.AsSpan(0, _count * _channels);
-            dGathered.Clear();
-            for (int k = 0; k < _count; k++)
-            {
-                float g = rowGradients[_rows[k] / _sequenceLength];
-                var x = _logits.AsSpan(k * _vocabulary, _vocabulary);
-                var d = _dLogits.AsSpan(k * _vocabulary, _vocabulary);
-                TensorPrimitives.Subtract(x, _logSumExp[k], d);
-                TensorPrimitives.Exp(d, d);
-                TensorPrimitives.Multiply(d, -g, d);
-                d[_targets[k]] += g;
-            }
-            _head.Backward(_gathered.AsSpan(0, _count * _channels), _dLogits.AsSpan(0, _count * _vocabulary), dGathered, _count);
-            for (int k = 0; k < _count; k++)
-                dGathered.Slice(k * _channels, _channels).CopyTo(dHidden.Slice(_rows[k] * _channels, _channels));
+            float g = rowGradients[positions[k] / _rows.SequenceLength];
+            var d = dLogits.Slice(k * vocabulary, vocabulary);
+            TensorPrimitives.Subtract(_rows.Logits.Slice(k * vocabulary, vocabulary), logSumExp[k], d);
+            TensorPrimitives.Exp(d, d);
+            TensorPrimitives.Multiply(d, -g, d);
+            d[targets[k]] += g;
         }
-        _body.Backward(dHidden);
-    }
-
-    private static void Ensure<T>(ref T[] buffer, int length)
-    {
-        if (buffer.Length < length) buffer = new T[Math.Max(length, buffer.Length * 2)];
+        _rows.Backward();
     }
 }

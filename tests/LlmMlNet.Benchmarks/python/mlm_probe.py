@@ -25,14 +25,14 @@ NEG_CUES = ["bad", "awful", "terrible", "poor", "dreadful", "horrible", "dismal"
 
 
 class MaskedLm(nn.Module):
-    def __init__(self, layers, hidden, heads, ffn, vocab, positions=512):
+    def __init__(self, layers, hidden, heads, ffn, vocab, positions=512, dropout=0.0):
         super().__init__()
         self.word = nn.Embedding(vocab, hidden)
         self.pos = nn.Embedding(positions, hidden)
         self.typ = nn.Embedding(2, hidden)
         self.ln = nn.LayerNorm(hidden, eps=1e-12)
         self.drop = nn.Dropout(0.1)
-        self.layers = nn.ModuleList(Layer(hidden, heads, ffn) for _ in range(layers))
+        self.layers = nn.ModuleList(Layer(hidden, heads, ffn, dropout) for _ in range(layers))
         self.dense = nn.Linear(hidden, hidden)
         self.norm = nn.LayerNorm(hidden, eps=1e-12)
         self.bias = nn.Parameter(torch.zeros(vocab))

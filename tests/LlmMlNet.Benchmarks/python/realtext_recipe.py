@@ -10,7 +10,7 @@ one JSON object. Usage:
       [--steps 20000] [--eval-at 5000,10000,15000] [--seeds 1,2,3] [--ft-seeds 1,2,3] [--threads 1]
 The defaults are `llmmlnet demo --real`'s recipe (RealDemoSettings.Full): tiny BERT, 20,000 steps of 64 blocks of 32 tokens, 2e-3
 with 6 % warm-up and linear decay, 15 % masking; fine-tuning 5 epochs of batch 32 at 1e-3 (full), 2e-3 (LoRA r 8, alpha 16, all linear),
-1e-3 (from scratch). One difference: bert_bench.py's layers have no dropout inside the blocks (ours: 0.1).
+1e-3 (from scratch). Dropout 0.1 where BERT has it (embeddings, attention probabilities, each sublayer's output, classifier).
 Not a test dependency; run with Debian's /usr/bin/python3 (python3-torch).
 """
 import argparse, csv, json, math, os, random, resource, sys, time, unicodedata
@@ -113,7 +113,7 @@ class Bert(MaskedLm):
     """mlm_probe.py's masked LM (tied head) plus BERT's pooler and a 2-class classifier on [CLS]."""
 
     def __init__(self, layers, hidden, heads, ffn, vocab, positions=512):
-        super().__init__(layers, hidden, heads, ffn, vocab, positions)
+        super().__init__(layers, hidden, heads, ffn, vocab, positions, dropout=0.1)
         self.pooler = nn.Linear(hidden, hidden)
         self.classifier = nn.Linear(hidden, 2)
         for m in (self.pooler, self.classifier):
