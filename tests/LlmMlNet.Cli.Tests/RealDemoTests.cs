@@ -1,10 +1,13 @@
 // `llmmlnet demo --real --quick` end to end on small review files with the real bert-base-uncased vocabulary:
 // the table (pre-training, full, LoRA, scratch, curve points), both SVGs, the --json fields, predictable saved
-// models; the usage errors of --real; and finetune's warning for a fresh model at a pre-trained model's rate.
+// models; the usage errors of --real; that the recipe's settings (whole-word masking among them) reach the pre-training
+// run; and finetune's warning for a fresh model at a pre-trained model's rate.
 using System.Text.Json;
 using System.Xml.Linq;
+using LlmMlNet.Cli.Demo;
 using LlmMlNet.Cli.Tests.Support;
 using LlmMlNet.TestSupport;
+using LlmMlNet.Transformers.Training;
 using Xunit;
 
 namespace LlmMlNet.Cli.Tests;
@@ -97,5 +100,23 @@ public sealed class RealDemoTests : IDisposable
             "--method", "full", "--output", Path.Combine(_temp, "fresh"), "--steps", "1", "--lr", "1e-3");
         Assert.True(fresh.ExitCode == 0, fresh.Error);
         Assert.DoesNotContain("warning", fresh.Error);
+    }
+
+    [Fact]
+    public void TheRecipesSettingsReachThePretrainingRun()
+    {
+        var files = new RealDemoFiles(["reviews.txt"], "train.tsv", "test.tsv", Tokenizer);
+        var full = RealDemoSettings.Full();
+        var options = new RealDemoRunner(full, files, _temp, 2, 7).PretrainOptions();
+        Assert.True(options.Masking.WholeWordMasking);
+        Assert.Equal(full.BlockSize, options.BlockSize);
+        Assert.Equal(full.PretrainBatchSize, options.Trainer.BatchSize);
+        Assert.Equal(full.PretrainSteps, options.Trainer.MaxSteps);
+        Assert.Equal(full.PretrainLearningRate, options.Trainer.LearningRate);
+        Assert.Equal(7UL, options.Trainer.Seed);
+        // The rest of the masking is the library's (15 %, 80/10/10); switching whole words off reaches the run too.
+        Assert.Equal(new MaskingOptions().MaskProbability, options.Masking.MaskProbability);
+        var pieces = new RealDemoRunner(full with { WholeWordMasking = false }, files, _temp, 2, 7).PretrainOptions();
+        Assert.False(pieces.Masking.WholeWordMasking);
     }
 }

@@ -130,15 +130,15 @@ internal sealed class RealDemoRunner(RealDemoSettings settings, RealDemoFiles fi
 
     private TransformerParameters Fresh(Tokenizer tokenizer) => Pretraining.FromScratch(settings.Preset, ModelFamily.Bert, tokenizer, seed);
 
-    private (string Folder, TrainingResult Result) Pretrain(Tokenizer tokenizer, IEnumerable<CorpusLine> corpus, CancellationToken token)
+    /// <summary>The pre-training run's options: the library's from-scratch recipe with this demo's sizes, rates and masking.</summary>
+    internal PretrainingOptions PretrainOptions()
     {
-        var parameters = Fresh(tokenizer);
-        var folder = Path.Combine(outputDirectory, "models", "pretrained-mlm");
         var recipe = PretrainingOptions.Defaults.FromScratch();
-        var options = recipe with
+        return recipe with
         {
             Objective = PretrainingObjective.MaskedLm,
             BlockSize = settings.BlockSize,
+            Masking = recipe.Masking with { WholeWordMasking = settings.WholeWordMasking },
             Trainer = recipe.Trainer with
             {
                 LearningRate = settings.PretrainLearningRate,
@@ -152,6 +152,13 @@ internal sealed class RealDemoRunner(RealDemoSettings settings, RealDemoFiles fi
                 CheckpointEverySteps = settings.CurveEvery,
             },
         };
+    }
+
+    private (string Folder, TrainingResult Result) Pretrain(Tokenizer tokenizer, IEnumerable<CorpusLine> corpus, CancellationToken token)
+    {
+        var parameters = Fresh(tokenizer);
+        var folder = Path.Combine(outputDirectory, "models", "pretrained-mlm");
+        var options = PretrainOptions();
         var result = TrainingDisplay.Run("pre-train (masked LM)", progress => Pretraining.Train(parameters, tokenizer, corpus, options, null, null, progress, token));
         Pretraining.Save(parameters, tokenizer, folder);
         _rows.Add(new DemoRow("pre-training", $"masked LM, {result.GlobalStep} steps", parameters.Set.Layout.TrainableLength, result.Elapsed, result.TokensPerSecond,

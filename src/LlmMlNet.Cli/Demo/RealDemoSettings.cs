@@ -26,10 +26,18 @@ internal sealed record RealDemoSettings
     public int BlockSize { get; init; } = 32;
 
     /// <summary>
-    /// Blocks per pre-training step: 64 of 32 tokens, 2,048 tokens a step. Optimizer steps mattered more than tokens per
-    /// step (2,000 steps of 32 × 64 tokens: loss 5.93; 1,000 of 64 × 64: about 6.4).
+    /// Blocks per pre-training step: 64 of 32 tokens, 2,048 tokens a step. Early on, optimizer steps mattered more than
+    /// tokens per step (2,000 steps of 32 × 64 tokens: loss 5.93; 1,000 of 64 × 64: about 6.4), but over the budget 32 blocks
+    /// (34,000 steps in the same time) left the plateau later and fine-tuned under the scratch control.
     /// </summary>
     public int PretrainBatchSize { get; init; } = 64;
+
+    /// <summary>
+    /// Whole-word masking: a word's WordPiece continuations are masked with its first piece, so a masked piece cannot be
+    /// read off the rest of its word. With 32 blocks of 32 tokens for 34,000 steps it fine-tuned 3.2 points higher on the
+    /// development split than masking pieces one by one (0.7555 against 0.7235).
+    /// </summary>
+    public bool WholeWordMasking { get; init; } = true;
 
     /// <summary>Peak pre-training learning rate (6 % warm-up, linear decay): 2e-3 (3e-3 learned less, 6e-3 fell back to the unigram plateau).</summary>
     public float PretrainLearningRate { get; init; } = 2e-3f;
@@ -52,7 +60,7 @@ internal sealed record RealDemoSettings
     /// <summary>Full fine-tuning of the freshly initialised control.</summary>
     public float ScratchLearningRate { get; init; } = TaskModelOptions.Defaults.FromScratchLearningRate;
 
-    /// <summary>The recipe: 20,000 pre-training steps of 64 × 32 tokens (30 minutes on an idle 2-core CPU), 5 epochs of fine-tuning.</summary>
+    /// <summary>The recipe: 20,000 whole-word-masked pre-training steps of 64 × 32 tokens (28 minutes on an idle 2-core CPU), 5 epochs of fine-tuning.</summary>
     public static RealDemoSettings Full() => new() { PretrainSteps = 20000, CurveEvery = 5000 };
 
     /// <summary>The seconds-long version the tests run (tiny files): a few steps of everything.</summary>

@@ -9,7 +9,7 @@ one JSON object. Usage:
   /usr/bin/python3 realtext_recipe.py --vocab VOCAB.txt --unlabeled A.tsv B.jsonl --train TRAIN.tsv --test TEST.tsv
       [--steps 20000] [--eval-at 5000,10000,15000] [--seeds 1,2,3] [--ft-seeds 1,2,3] [--threads 1]
 The defaults are `llmmlnet demo --real`'s recipe (RealDemoSettings.Full): tiny BERT, 20,000 steps of 64 blocks of 32 tokens, 2e-3
-with 6 % warm-up and linear decay, 15 % masking; fine-tuning 5 epochs of batch 32 at 1e-3 (full), 2e-3 (LoRA r 8, alpha 16, all linear),
+with 6 % warm-up and linear decay, 15 % whole-word masking (--no-whole-word: piece by piece); fine-tuning 5 epochs of batch 32 at 1e-3 (full), 2e-3 (LoRA r 8, alpha 16, all linear),
 1e-3 (from scratch). Dropout 0.1 where BERT has it (embeddings, attention probabilities, each sublayer's output, classifier).
 Not a test dependency; run with Debian's /usr/bin/python3 (python3-torch).
 """
@@ -259,7 +259,7 @@ def main():
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--warmup", type=float, default=0.06)
     p.add_argument("--mask", type=float, default=0.15)
-    p.add_argument("--whole-word", action="store_true")
+    p.add_argument("--whole-word", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--eval-at", default="5000,10000,15000")
     p.add_argument("--ft-epochs", type=int, default=5)
     p.add_argument("--ft-batch", type=int, default=32)
