@@ -1,6 +1,7 @@
 // `llmmlnet pretrain` in-process on a tiny synthetic corpus: a from-scratch MLM run with --json that
 // saves a loadable checkpoint, a --resume that continues the step count, the masking options, and the usage errors.
 using LlmMlNet.Cli.Tests.Support;
+using LlmMlNet.TestSupport;
 using Xunit;
 
 namespace LlmMlNet.Cli.Tests;
@@ -72,6 +73,21 @@ public sealed class PretrainCommandTests : IDisposable
         Assert.Equal(standard, Loss("standard-again", "--mask-probability", "0.15"));
         Assert.NotEqual(standard, Loss("half", "--mask-probability", "0.5"));
         Assert.True(Loss("whole-word", "--whole-word") > 0);
+
+        // The synthetic lexicon's words are single pieces, where whole words change nothing; bert-base-uncased splits these
+        // reviews' rarer words, so selecting whole words must change which positions are predicted, and so the loss.
+        var reviews = Path.Combine(_temp, "reviews.txt");
+        File.WriteAllLines(reviews, Enumerable.Range(0, 16).Select(i =>
+            $"an unbelievably overacted melodrama , screenwriters {i} times unconvincingly rehashing unwatchable subplots"));
+        string[] bert = ["pretrain", "--objective", "mlm", "--preset", "tiny", "--tokenizer", Path.Combine(RepoPaths.Fixtures, "tokenizers", "bert-base-uncased"),
+            "--corpus", reviews, "--batch-size", "4", "--max-length", "32", "--steps", "2", "--seed", "7", "--threads", "1", "--json"];
+        double BertLoss(string name, params string[] extra)
+        {
+            var run = CliHarness.Run([.. bert, "--output", Path.Combine(_temp, name), .. extra]);
+            Assert.True(run.ExitCode == 0, run.Error);
+            return run.Json().GetProperty("final_loss").GetDouble();
+        }
+        Assert.NotEqual(BertLoss("bert-pieces"), BertLoss("bert-words", "--whole-word"));
 
         var clm = CliHarness.Run("pretrain", "--objective", "clm", "--preset", "tiny", "--tokenizer", tokenizer, "--corpus", corpus,
             "--output", Path.Combine(_temp, "clm"), "--whole-word");
