@@ -56,19 +56,23 @@ public sealed class PretrainCommandTests : IDisposable
         Assert.True(packed.Json().GetProperty("steps").GetInt32() < (lines + 1) / 2);
     }
 
+    /// <summary>A two-step masked-LM run of a fresh `tiny` model on the synthetic corpus (add --output and the options under test).</summary>
+    private string[] TwoStepTinyMlm() =>
+        ["pretrain", "--objective", "mlm", "--preset", "tiny", "--tokenizer", CliHarness.WriteTokenizer(_temp), "--corpus", CliHarness.WriteCorpus(_temp),
+            "--batch-size", "2", "--max-length", "32", "--steps", "2", "--seed", "7", "--threads", "1", "--json"];
+
+    private static double FinalLoss(string[] arguments)
+    {
+        var run = CliHarness.Run(arguments);
+        Assert.True(run.ExitCode == 0, run.Error);
+        return run.Json().GetProperty("final_loss").GetDouble();
+    }
+
     [Fact]
     public void MaskingOptionsReachTheMasker()
     {
-        var tokenizer = CliHarness.WriteTokenizer(_temp);
-        var corpus = CliHarness.WriteCorpus(_temp);
-        string[] common = ["pretrain", "--objective", "mlm", "--preset", "tiny", "--tokenizer", tokenizer, "--corpus", corpus,
-            "--batch-size", "2", "--max-length", "32", "--steps", "2", "--seed", "7", "--threads", "1", "--json"];
-        double Loss(string name, params string[] extra)
-        {
-            var run = CliHarness.Run([.. common, "--output", Path.Combine(_temp, name), .. extra]);
-            Assert.True(run.ExitCode == 0, run.Error);
-            return run.Json().GetProperty("final_loss").GetDouble();
-        }
+        var common = TwoStepTinyMlm();
+        double Loss(string name, params string[] extra) => FinalLoss([.. common, "--output", Path.Combine(_temp, name), .. extra]);
         double standard = Loss("standard");
         Assert.Equal(standard, Loss("standard-again", "--mask-probability", "0.15"));
         Assert.NotEqual(standard, Loss("half", "--mask-probability", "0.5"));
@@ -81,21 +85,32 @@ public sealed class PretrainCommandTests : IDisposable
             $"an unbelievably overacted melodrama , screenwriters {i} times unconvincingly rehashing unwatchable subplots"));
         string[] bert = ["pretrain", "--objective", "mlm", "--preset", "tiny", "--tokenizer", Path.Combine(RepoPaths.Fixtures, "tokenizers", "bert-base-uncased"),
             "--corpus", reviews, "--batch-size", "4", "--max-length", "32", "--steps", "2", "--seed", "7", "--threads", "1", "--json"];
-        double BertLoss(string name, params string[] extra)
-        {
-            var run = CliHarness.Run([.. bert, "--output", Path.Combine(_temp, name), .. extra]);
-            Assert.True(run.ExitCode == 0, run.Error);
-            return run.Json().GetProperty("final_loss").GetDouble();
-        }
+        double BertLoss(string name, params string[] extra) => FinalLoss([.. bert, "--output", Path.Combine(_temp, name), .. extra]);
         Assert.NotEqual(BertLoss("bert-pieces"), BertLoss("bert-words", "--whole-word"));
 
-        var clm = CliHarness.Run("pretrain", "--objective", "clm", "--preset", "tiny", "--tokenizer", tokenizer, "--corpus", corpus,
-            "--output", Path.Combine(_temp, "clm"), "--whole-word");
+        var clm = CliHarness.Run([.. common.Select(a => a == "mlm" ? "clm" : a), "--output", Path.Combine(_temp, "clm"), "--whole-word"]);
         Assert.Equal(1, clm.ExitCode);
         Assert.Contains("--objective mlm", clm.Error);
         var tooMuch = CliHarness.Run([.. common, "--output", Path.Combine(_temp, "too-much"), "--mask-probability", "1.5"]);
         Assert.Equal(1, tooMuch.ExitCode);
         Assert.Contains("--mask-probability", tooMuch.Error);
+    }
+
+    [Fact]
+    public void DropoutOptionReachesTheRunAndTheSavedConfigKeepsItsOwn()
+    {
+        var common = TwoStepTinyMlm();
+        double Loss(string name, params string[] extra) => FinalLoss([.. common, "--output", Path.Combine(_temp, name), .. extra]);
+        double configs = Loss("config-dropout");
+        Assert.Equal(configs, Loss("explicit-0.1", "--dropout", "0.1"));
+        Assert.NotEqual(configs, Loss("no-dropout", "--dropout", "0"));
+        using var saved = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_temp, "no-dropout", "config.json")));
+        Assert.Equal(0.1, saved.RootElement.GetProperty("hidden_dropout_prob").GetDouble(), 6);
+        Assert.Equal(0.1, saved.RootElement.GetProperty("attention_probs_dropout_prob").GetDouble(), 6);
+
+        var bad = CliHarness.Run([.. common, "--output", Path.Combine(_temp, "bad"), "--dropout", "1"]);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("--dropout", bad.Error);
     }
 
     [Fact]

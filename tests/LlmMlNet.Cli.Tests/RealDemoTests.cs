@@ -114,9 +114,11 @@ public sealed class RealDemoTests : IDisposable
         Assert.Equal(full.PretrainSteps, options.Trainer.MaxSteps);
         Assert.Equal(full.PretrainLearningRate, options.Trainer.LearningRate);
         Assert.Equal(7UL, options.Trainer.Seed);
+        Assert.Null(options.Dropout); // BERT's 0.1 from the config
         // The rest of the masking is the library's (15 %, 80/10/10); switching whole words off reaches the run too.
         Assert.Equal(new MaskingOptions().MaskProbability, options.Masking.MaskProbability);
         var pieces = new RealDemoRunner(full with { WholeWordMasking = false }, files, _temp, 2, 7).PretrainOptions();
         Assert.False(pieces.Masking.WholeWordMasking);
+        Assert.Equal(0f, new RealDemoRunner(full with { PretrainDropout = 0f }, files, _temp, 2, 7).PretrainOptions().Dropout);
     }
 }

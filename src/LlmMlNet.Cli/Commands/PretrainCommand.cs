@@ -43,6 +43,8 @@ public static class PretrainCommand
         var lineByLine = new Option<bool>("--line-by-line") { Description = "One corpus line per example, padded, instead of packed blocks (Hugging Face run_mlm's --line_by_line)." };
         var maskProbability = CommonOptions.PositiveFloat("--mask-probability", $"mlm: share of tokens (or words) selected for prediction, at most 1 (default {new MaskingOptions().MaskProbability}).");
         var wholeWord = new Option<bool>("--whole-word") { Description = "mlm: select whole words (every piece of a word together), as Hugging Face's DataCollatorForWholeWordMask." };
+        var dropout = CommonOptions.Probability("--dropout", "Dropout while pre-training, in place of the model config's (default: the config's; "
+            + "the saved config keeps its own values for fine-tuning).");
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
@@ -50,7 +52,7 @@ public static class PretrainCommand
         var command = new Command("pretrain", "Pre-train a transformer by masked or causal language modelling on text files.")
         {
             objective, preset, family, tokenizer, model, corpus, output, steps, epochs, maxLength, batchSize, lr, saveEvery, resume, lineByLine,
-            maskProbability, wholeWord, seed, threads, json, skipBadRows,
+            maskProbability, wholeWord, dropout, seed, threads, json, skipBadRows,
         };
         command.Validators.Add(result =>
         {
@@ -100,6 +102,7 @@ public static class PretrainCommand
                 Objective = kind,
                 BlockSize = parse.GetValue(maxLength) ?? recipe.BlockSize,
                 LineByLine = parse.GetValue(lineByLine),
+                Dropout = parse.GetValue(dropout) ?? recipe.Dropout,
                 Masking = recipe.Masking with
                 {
                     MaskProbability = parse.GetValue(maskProbability) ?? recipe.Masking.MaskProbability,

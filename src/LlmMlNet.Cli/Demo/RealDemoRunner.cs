@@ -138,6 +138,7 @@ internal sealed class RealDemoRunner(RealDemoSettings settings, RealDemoFiles fi
         {
             Objective = PretrainingObjective.MaskedLm,
             BlockSize = settings.BlockSize,
+            Dropout = settings.PretrainDropout,
             Masking = recipe.Masking with { WholeWordMasking = settings.WholeWordMasking },
             Trainer = recipe.Trainer with
             {

@@ -39,6 +39,13 @@ internal static class CommonOptions
 
     /// <summary>An optional positive, finite float option (learning rates); "abc", "inf", "nan" and 0 are usage errors naming the option.</summary>
     public static Option<float?> PositiveFloat(string name, string description)
+        => Float(name, description, value => value > 0 && float.IsFinite(value), "a positive finite number");
+
+    /// <summary>An optional probability in [0, 1) (dropout); "abc", "nan", negatives and 1 or more are usage errors naming the option.</summary>
+    public static Option<float?> Probability(string name, string description)
+        => Float(name, description, value => value >= 0 && value < 1, "a number in [0, 1)");
+
+    private static Option<float?> Float(string name, string description, Func<float, bool> accepts, string requirement)
     {
         var option = new Option<float?>(name)
         {
@@ -46,9 +53,9 @@ internal static class CommonOptions
             CustomParser = result =>
             {
                 var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-                if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value > 0 && float.IsFinite(value)))
+                if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !accepts(value))
                 {
-                    result.AddError($"{name} must be a positive finite number, got '{text}'.");
+                    result.AddError($"{name} must be {requirement}, got '{text}'.");
                     return null;
                 }
                 return value;

@@ -51,6 +51,14 @@ public sealed class TransformerParameters
         return parameters;
     }
 
+    /// <summary>
+    /// The same tensors (values, gradients, moments shared) under a configuration whose hidden, attention and embedding
+    /// dropout are <paramref name="dropout"/>: a model built over it trains these parameters with that dropout, while
+    /// saving this instance keeps the original configuration.
+    /// </summary>
+    internal TransformerParameters WithDropout(double dropout)
+        => new(Config with { HiddenDropout = dropout, AttentionDropout = dropout, EmbeddingDropout = dropout }, Groups, Set);
+
     /// <summary>The named tensor's values.</summary>
     /// <exception cref="ArgumentException">Unknown name.</exception>
     public Span<float> this[string name] => Set.View(name);

@@ -95,7 +95,8 @@ public static class Pretraining
         if (options.BlockSize > positions)
             throw new ArgumentException($"PretrainingOptions.BlockSize {options.BlockSize} exceeds the model's {positions} positions.", nameof(options));
         var objectiveKind = options.Objective ?? (config.Family == ModelFamily.Gpt2 ? PretrainingObjective.CausalLm : PretrainingObjective.MaskedLm);
-        var objective = CreateObjective(parameters, objectiveKind, options.Trainer.BatchSize, options.BlockSize);
+        var trained = options.Dropout is { } dropout ? parameters.WithDropout(dropout) : parameters;
+        var objective = CreateObjective(trained, objectiveKind, options.Trainer.BatchSize, options.BlockSize);
         var collator = CreateCollator(objectiveKind, tokenizer, options.Masking);
         IEnumerable<TokenBlock> Blocks(IEnumerable<CorpusLine> lines) => options.LineByLine
             ? BlockPacker.PackLines(lines, tokenizer, options.BlockSize)

@@ -173,6 +173,9 @@ def pretrain(model, blocks, flags, tok, a, seed, eval_at, on_eval):
     sched = schedule(opt, a.steps, a.warmup)
     vocab = model.word.weight.shape[0]
     order, pos, losses = torch.randperm(len(blocks), generator=gen), 0, []
+    # Pre-training's dropout replaces BERT's 0.1 here only; the fine-tuned copies are fresh Bert modules with 0.1.
+    for m in model.modules():
+        if isinstance(m, nn.Dropout): m.p = a.pretrain_dropout
     start = time.time(); cpu0 = time.process_time()
     paused, paused_cpu = 0.0, 0.0  # time spent fine-tuning checkpoints, not pre-training
     for step in range(1, a.steps + 1):
@@ -260,6 +263,7 @@ def main():
     p.add_argument("--warmup", type=float, default=0.06)
     p.add_argument("--mask", type=float, default=0.15)
     p.add_argument("--whole-word", action=argparse.BooleanOptionalAction, default=True)
+    p.add_argument("--pretrain-dropout", type=float, default=0.1, help="dropout while pre-training, as ours --dropout (fine-tuning keeps BERT's 0.1)")
     p.add_argument("--eval-at", default="5000,10000,15000")
     p.add_argument("--ft-epochs", type=int, default=5)
     p.add_argument("--ft-batch", type=int, default=32)

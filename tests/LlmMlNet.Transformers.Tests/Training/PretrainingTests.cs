@@ -125,4 +125,39 @@ public sealed class PretrainingTests
         AssertBitIdentical(straight.Set, resumed.Set);
         Assert.NotEqual(Pretraining.FromScratch("tiny", ModelFamily.Bert, tokenizer, seed: 4).Set.Values, resumed.Set.Values);
     }
+    [Fact]
+    public void DropoutOptionReplacesTheConfigsWhileTrainingAndTheSavedConfigKeepsItsOwn()
+    {
+        var tokenizer = WordPieceTokenizer();
+        var corpus = Sentences(64, 5).Select((s, i) => new global::LlmMlNet.Transformers.Data.CorpusLine(s, i, true, 0, i + 1, default)).ToList();
+        var options = new PretrainingOptions
+        {
+            BlockSize = 16,
+            Trainer = new TrainerOptions { LearningRate = 1e-3f, BatchSize = 4, MaxSteps = 5, Threads = 1, Seed = 3 },
+        };
+        TransformerParameters Train(float? dropout, double configDropout)
+        {
+            var fresh = Pretraining.FromScratch("tiny", ModelFamily.Bert, tokenizer, seed: 4);
+            var parameters = configDropout == fresh.Config.HiddenDropout ? fresh : fresh.WithDropout(configDropout);
+            Pretraining.Train(parameters, tokenizer, corpus, options with { Dropout = dropout });
+            return parameters;
+        }
+        var configDefault = Train(null, 0.1);
+        Assert.Equal(0.1, configDefault.Config.HiddenDropout);
+        var overridden = Train(0f, 0.1);
+        // Dropout 0 through the option trains exactly as a config without dropout, and not as the config's 0.1.
+        AssertBitIdentical(Train(null, 0).Set, overridden.Set);
+        Assert.NotEqual(configDefault.Set.Values, overridden.Set.Values);
+
+        using var dir = new TempFolder();
+        Pretraining.Save(overridden, tokenizer, dir.Path);
+        var saved = TransformerConfigReader.Read(Path.Combine(dir.Path, CheckpointFolder.ConfigFileName));
+        Assert.Equal((0.1, 0.1), (saved.HiddenDropout, saved.AttentionDropout));
+
+        foreach (var bad in new[] { -0.1f, 1f, float.NaN })
+        {
+            var error = Assert.Throws<ArgumentException>(() => (options with { Dropout = bad }).Validate());
+            Assert.Contains("Dropout", error.Message);
+        }
+    }
 }
