@@ -61,9 +61,10 @@ public sealed class PretrainCommandTests : IDisposable
         ["pretrain", "--objective", "mlm", "--preset", "tiny", "--tokenizer", CliHarness.WriteTokenizer(_temp), "--corpus", CliHarness.WriteCorpus(_temp),
             "--batch-size", "2", "--max-length", "32", "--steps", "2", "--seed", "7", "--threads", "1", "--json"];
 
-    private static double FinalLoss(string[] arguments)
+    /// <summary>Runs <paramref name="arguments"/> into the output folder <paramref name="name"/> with <paramref name="extra"/> options; the final loss.</summary>
+    private double FinalLoss(string[] arguments, string name, params string[] extra)
     {
-        var run = CliHarness.Run(arguments);
+        var run = CliHarness.Run([.. arguments, "--output", Path.Combine(_temp, name), .. extra]);
         Assert.True(run.ExitCode == 0, run.Error);
         return run.Json().GetProperty("final_loss").GetDouble();
     }
@@ -72,7 +73,7 @@ public sealed class PretrainCommandTests : IDisposable
     public void MaskingOptionsReachTheMasker()
     {
         var common = TwoStepTinyMlm();
-        double Loss(string name, params string[] extra) => FinalLoss([.. common, "--output", Path.Combine(_temp, name), .. extra]);
+        double Loss(string name, params string[] extra) => FinalLoss(common, name, extra);
         double standard = Loss("standard");
         Assert.Equal(standard, Loss("standard-again", "--mask-probability", "0.15"));
         Assert.NotEqual(standard, Loss("half", "--mask-probability", "0.5"));
@@ -85,7 +86,7 @@ public sealed class PretrainCommandTests : IDisposable
             $"an unbelievably overacted melodrama , screenwriters {i} times unconvincingly rehashing unwatchable subplots"));
         string[] bert = ["pretrain", "--objective", "mlm", "--preset", "tiny", "--tokenizer", Path.Combine(RepoPaths.Fixtures, "tokenizers", "bert-base-uncased"),
             "--corpus", reviews, "--batch-size", "4", "--max-length", "32", "--steps", "2", "--seed", "7", "--threads", "1", "--json"];
-        double BertLoss(string name, params string[] extra) => FinalLoss([.. bert, "--output", Path.Combine(_temp, name), .. extra]);
+        double BertLoss(string name, params string[] extra) => FinalLoss(bert, name, extra);
         Assert.NotEqual(BertLoss("bert-pieces"), BertLoss("bert-words", "--whole-word"));
 
         var clm = CliHarness.Run([.. common.Select(a => a == "mlm" ? "clm" : a), "--output", Path.Combine(_temp, "clm"), "--whole-word"]);
@@ -100,7 +101,7 @@ public sealed class PretrainCommandTests : IDisposable
     public void DropoutOptionReachesTheRunAndTheSavedConfigKeepsItsOwn()
     {
         var common = TwoStepTinyMlm();
-        double Loss(string name, params string[] extra) => FinalLoss([.. common, "--output", Path.Combine(_temp, name), .. extra]);
+        double Loss(string name, params string[] extra) => FinalLoss(common, name, extra);
         double configs = Loss("config-dropout");
         Assert.Equal(configs, Loss("explicit-0.1", "--dropout", "0.1"));
         Assert.NotEqual(configs, Loss("no-dropout", "--dropout", "0"));

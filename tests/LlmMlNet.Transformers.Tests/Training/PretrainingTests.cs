@@ -125,6 +125,7 @@ public sealed class PretrainingTests
         AssertBitIdentical(straight.Set, resumed.Set);
         Assert.NotEqual(Pretraining.FromScratch("tiny", ModelFamily.Bert, tokenizer, seed: 4).Set.Values, resumed.Set.Values);
     }
+
     [Fact]
     public void DropoutOptionReplacesTheConfigsWhileTrainingAndTheSavedConfigKeepsItsOwn()
     {
